@@ -1,0 +1,53 @@
+//! Validates JSON request and response bodies against the Trillet OpenAPI document.
+//!
+//! The document (`openapi/trillet.yaml`) is embedded at compile time, so nothing is read
+//! at run time. Its OpenAPI 3.0 schemas are converted to JSON Schema (per direction, since
+//! `readOnly` and `writeOnly` differ), each compiled once, and bodies are validated by
+//! `operationId`. Errors name the JSON pointer of each offending value, say what was
+//! expected instead, and never show a phone number in full.
+//!
+//! ```
+//! use serde_json::json;
+//! use trillet_spec::{SpecValidator, ValidationError};
+//!
+//! let spec = SpecValidator::embedded();
+//! let body = json!({"agentId": "64f8e3b1c12d8e9a4f3c2d1e", "toNumber": 14155551234_u64});
+//! match spec.validate_request("sendCall", &body) {
+//!     Err(ValidationError::Invalid(violations)) => {
+//!         assert_eq!(violations[0].pointer, "/toNumber");
+//!         println!("{}", violations[0]); // /toNumber: expected string, found integer 14155551234
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+//!
+//! The same checks run over every example of the document ([`SpecValidator::examples`],
+//! [`SpecValidator::validate_examples`]) and over the payload files of `openapi/examples/`
+//! ([`SpecValidator::check_example_files`]); `cargo xtask validate` reports them.
+//!
+//! How OpenAPI 3.0 maps to JSON Schema 2020-12: `nullable: true` allows null (also in
+//! `enum`; a nullable `$ref` or composition becomes `anyOf` with `{type: null}`);
+//! `$ref: '#/components/schemas/X'` points into `$defs`; a `readOnly` property is
+//! dropped from `required` and rejected in requests, a `writeOnly` one likewise in
+//! responses; `exclusiveMinimum: true` moves `minimum` into `exclusiveMinimum`;
+//! `example`, `discriminator`, `xml`, `externalDocs`, `deprecated` and `x-*` are dropped.
+//! Formats JSON Schema knows (`date-time`, `email`, `uri`, ...) are checked; OpenAPI's own
+//! (`int32`, `binary`, ...) are not. `oneOf` keeps its JSON Schema meaning (exactly one
+//! branch), whatever the `discriminator` says.
+
+mod convert;
+mod example_files;
+mod examples;
+mod load;
+mod report;
+mod validator;
+
+pub use convert::Direction;
+pub use example_files::{
+    ExampleFileName, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE, FILE_NAME_RULE,
+    INVALID_DIR,
+};
+pub use examples::{Example, ExampleOutcome, ExampleTarget};
+pub use load::LoadError;
+pub use report::{mask_phone_numbers, ValidationError, Violation};
+pub use validator::{SpecValidator, EMBEDDED_DOCUMENT};

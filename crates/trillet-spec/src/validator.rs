@@ -1,0 +1,765 @@
+//! [`SpecValidator`]: the document's operations, their compiled schemas and its examples.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use jsonschema::{Draft, ValidationOptions};
+use serde_json::{Map, Value};
+
+use crate::convert::{Converter, Direction};
+use crate::examples::{Example, ExampleOutcome, ExampleTarget};
+use crate::load::{
+    document_error, escape_pointer_segment, line_of_pointer, yaml_to_json, LoadError,
+};
+use crate::report::{edit_distance, Reporter, ValidationError};
+
+/// The OpenAPI document compiled into body validators, one per operation and direction.
+///
+/// Build it with [`SpecValidator::embedded`] (the copy of `openapi/trillet.yaml` compiled
+/// into this crate) or [`SpecValidator::from_yaml_str`]. Every schema is converted and
+/// compiled once, when the validator is built; validating is then cheap and needs `&self`
+/// only, so one validator can be shared by threads.
+pub struct SpecValidator {
+    operations: BTreeMap<String, Operation>,
+    schemas: Vec<CompiledSchema>,
+    examples: Vec<Example>,
+    /// The YAML text, to find the line of a pointer when reporting.
+    text: String,
+}
+
+impl std::fmt::Debug for SpecValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpecValidator")
+            .field("operations", &self.operations.len())
+            .field("schemas", &self.schemas.len())
+            .field("examples", &self.examples.len())
+            .finish_non_exhaustive()
+    }
+}
+
+struct CompiledSchema {
+    validator: jsonschema::Validator,
+    /// The converted JSON Schema, to look up allowed property names when reporting.
+    schema: Value,
+    direction: Direction,
+}
+
+#[derive(Default)]
+struct Operation {
+    request: Option<Body>,
+    /// Keyed by status key, upper-cased (`"200"`, `"4XX"`, `"DEFAULT"`).
+    responses: HashMap<String, Body>,
+}
+
+enum Body {
+    /// Index into `schemas`.
+    Json(usize),
+    NotJson(String),
+    Empty,
+}
+
+/// The copy of `openapi/trillet.yaml` compiled into this crate.
+pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../openapi/trillet.yaml");
+
+static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+impl SpecValidator {
+    /// The validator of the embedded `openapi/trillet.yaml`, built on first use.
+    ///
+    /// # Panics
+    ///
+    /// If the embedded document cannot be loaded. The crate's tests load it, so a
+    /// released build cannot; use [`SpecValidator::try_embedded`] to handle it anyway.
+    #[must_use]
+    pub fn embedded() -> &'static SpecValidator {
+        match Self::try_embedded() {
+            Ok(validator) => validator,
+            Err(error) => panic!(
+                "the openapi/trillet.yaml embedded in trillet-spec is broken: {error} \
+                 (run `cargo xtask validate` for details)"
+            ),
+        }
+    }
+
+    /// The validator of the embedded `openapi/trillet.yaml`, built on first use, or why it
+    /// could not be built.
+    pub fn try_embedded() -> Result<&'static SpecValidator, &'static LoadError> {
+        EMBEDDED
+            .get_or_init(|| Self::from_yaml_str(EMBEDDED_DOCUMENT))
+            .as_ref()
+    }
+
+    /// Loads an OpenAPI 3.0 document from YAML (or JSON) text and compiles every schema.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Syntax`] (with line and column) when the text is not YAML;
+    /// [`LoadError::Document`] when it is not a usable OpenAPI 3.0 document: a missing or
+    /// duplicate `operationId`, a `$ref` that points at nothing, an example without `value`,
+    /// a schema that cannot be compiled.
+    pub fn from_yaml_str(text: &str) -> Result<SpecValidator, LoadError> {
+        let document = yaml_to_json(text)?;
+        let mut builder = Builder::new(text, &document)?;
+        builder.operations()?;
+        builder.component_schema_examples()?;
+        Ok(SpecValidator {
+            operations: builder.operations,
+            schemas: builder.schemas,
+            examples: builder.examples,
+            text: text.to_owned(),
+        })
+    }
+
+    /// The operationIds of the document, sorted.
+    pub fn operation_ids(&self) -> impl Iterator<Item = &str> {
+        self.operations.keys().map(String::as_str)
+    }
+
+    /// Validates a request body of `operation_id`.
+    ///
+    /// A `multipart/form-data` body is validated as the JSON object of its form fields,
+    /// with a file field given as a string.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError::Invalid`] with every violation when the body contradicts the
+    /// schema; the other variants when there is nothing to validate against.
+    pub fn validate_request(
+        &self,
+        operation_id: &str,
+        body: &Value,
+    ) -> Result<(), ValidationError> {
+        let operation = self.operation(operation_id)?;
+        match &operation.request {
+            Some(Body::Json(index)) => self.check(*index, body),
+            Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
+                operation_id: operation_id.to_owned(),
+                direction: Direction::Request,
+                media_type: media_type.clone(),
+            }),
+            None | Some(Body::Empty) => Err(ValidationError::NoRequestBody {
+                operation_id: operation_id.to_owned(),
+            }),
+        }
+    }
+
+    /// Validates a response body of `operation_id` with HTTP status `status`, against the
+    /// response documented for that exact code, else for its range (`4XX`), else `default`.
+    ///
+    /// # Errors
+    ///
+    /// [`ValidationError::Invalid`] with every violation when the body contradicts the
+    /// schema; the other variants when there is nothing to validate against.
+    pub fn validate_response(
+        &self,
+        operation_id: &str,
+        status: u16,
+        body: &Value,
+    ) -> Result<(), ValidationError> {
+        let operation = self.operation(operation_id)?;
+        let response = [
+            status.to_string(),
+            format!("{}XX", status / 100),
+            "DEFAULT".to_owned(),
+        ]
+        .iter()
+        .find_map(|key| operation.responses.get(key));
+        match response {
+            Some(Body::Json(index)) => self.check(*index, body),
+            Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
+                operation_id: operation_id.to_owned(),
+                direction: Direction::Response,
+                media_type: media_type.clone(),
+            }),
+            Some(Body::Empty) => Err(ValidationError::NoResponseBody {
+                operation_id: operation_id.to_owned(),
+                status,
+            }),
+            None => Err(ValidationError::NoResponse {
+                operation_id: operation_id.to_owned(),
+                status,
+            }),
+        }
+    }
+
+    /// Every inline example of the document, in a stable order (by path, method, then
+    /// place), followed by the examples of `#/components/schemas`.
+    #[must_use]
+    pub fn examples(&self) -> &[Example] {
+        &self.examples
+    }
+
+    /// Validates every inline example against its schema (see [`Example`]).
+    #[must_use]
+    pub fn validate_examples(&self) -> Vec<ExampleOutcome<'_>> {
+        self.examples
+            .iter()
+            .map(|example| ExampleOutcome {
+                example,
+                result: self.check(example.validator, &example.value),
+            })
+            .collect()
+    }
+
+    /// The 1-based line of the document where the node at `pointer` (as in
+    /// [`Example::location`]) starts; best effort, for reports.
+    #[must_use]
+    pub fn line_of(&self, pointer: &str) -> usize {
+        line_of_pointer(&self.text, pointer)
+    }
+
+    fn operation(&self, operation_id: &str) -> Result<&Operation, ValidationError> {
+        self.operations.get(operation_id).ok_or_else(|| {
+            let mut close: Vec<(usize, &String)> = self
+                .operations
+                .keys()
+                .map(|known| {
+                    let distance =
+                        edit_distance(&operation_id.to_lowercase(), &known.to_lowercase());
+                    (distance, known)
+                })
+                .filter(|(distance, known)| *distance <= (known.len() / 4).max(2))
+                .collect();
+            close.sort();
+            // Only a difference of case: that is the one.
+            if close.first().is_some_and(|(distance, _)| *distance == 0) {
+                close.truncate(1);
+            }
+            ValidationError::UnknownOperation {
+                operation_id: operation_id.to_owned(),
+                suggestions: close.into_iter().take(3).map(|(_, k)| k.clone()).collect(),
+            }
+        })
+    }
+
+    fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
+        let compiled = &self.schemas[index];
+        if compiled.validator.is_valid(body) {
+            return Ok(());
+        }
+        let reporter = Reporter {
+            schema: &compiled.schema,
+            direction: compiled.direction,
+        };
+        Err(ValidationError::Invalid(
+            reporter.violations(compiled.validator.iter_errors(body)),
+        ))
+    }
+}
+
+/// Walks the document once, compiling schemas and collecting examples.
+struct Builder<'d> {
+    text: &'d str,
+    document: &'d Value,
+    converters: [Converter<'d>; 2],
+    /// Converted `components/schemas`, per direction.
+    defs: [Map<String, Value>; 2],
+    /// Component schemas each component schema refers to directly, per direction.
+    refs: [HashMap<String, BTreeSet<String>>; 2],
+    /// Component schemas reached from operations, per direction.
+    used: [BTreeSet<String>; 2],
+    options: ValidationOptions<'static>,
+    cache: HashMap<(String, Direction), usize>,
+    schemas: Vec<CompiledSchema>,
+    operations: BTreeMap<String, Operation>,
+    /// Where each operationId was defined, to report duplicates.
+    operation_pointers: HashMap<String, String>,
+    examples: Vec<Example>,
+    seen_examples: HashSet<(String, Option<Direction>)>,
+}
+
+fn slot(direction: Direction) -> usize {
+    match direction {
+        Direction::Request => 0,
+        Direction::Response => 1,
+    }
+}
+
+fn join(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_pointer_segment(segment))
+}
+
+/// Media types validated as JSON: JSON itself, `+json` types, and form bodies (their
+/// fields as a JSON object).
+fn is_json_like(media_type: &str, direction: Direction) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || direction == Direction::Request
+            && (essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded")
+}
+
+impl<'d> Builder<'d> {
+    fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
+        let version = document
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !version.starts_with("3.0") {
+            return Err(document_error(
+                text,
+                "/openapi",
+                &format!("only OpenAPI 3.0.x documents are supported, this one says {version:?}"),
+            ));
+        }
+        let mut builder = Builder {
+            text,
+            document,
+            converters: [
+                Converter::new(document, Direction::Request),
+                Converter::new(document, Direction::Response),
+            ],
+            defs: [Map::new(), Map::new()],
+            refs: [HashMap::new(), HashMap::new()],
+            used: [BTreeSet::new(), BTreeSet::new()],
+            options: jsonschema::options()
+                .with_draft(Draft::Draft202012)
+                .should_validate_formats(true)
+                .should_ignore_unknown_formats(true),
+            cache: HashMap::new(),
+            schemas: Vec::new(),
+            operations: BTreeMap::new(),
+            operation_pointers: HashMap::new(),
+            examples: Vec::new(),
+            seen_examples: HashSet::new(),
+        };
+        if let Some(components) = document.pointer("/components/schemas") {
+            let components = components
+                .as_object()
+                .ok_or_else(|| builder.error("/components/schemas", "must be a mapping"))?;
+            for direction in [Direction::Request, Direction::Response] {
+                for (name, schema) in components {
+                    let mut refs = BTreeSet::new();
+                    let converted = builder.converters[slot(direction)]
+                        .convert(schema, &join("/components/schemas", name), &mut refs)
+                        .map_err(|(pointer, message)| builder.error(&pointer, &message))?;
+                    builder.defs[slot(direction)].insert(name.clone(), converted);
+                    builder.refs[slot(direction)].insert(name.clone(), refs);
+                }
+            }
+        }
+        Ok(builder)
+    }
+
+    fn error(&self, pointer: &str, message: &str) -> LoadError {
+        document_error(self.text, pointer, message)
+    }
+
+    /// Follows local `$ref`s (to responses, request bodies, parameters, examples).
+    fn resolve(&self, node: &'d Value, pointer: &str) -> Result<(&'d Value, String), LoadError> {
+        let mut node = node;
+        let mut pointer = pointer.to_owned();
+        for _ in 0..32 {
+            let Some(reference) = node.get("$ref") else {
+                return Ok((node, pointer));
+            };
+            let at = join(&pointer, "$ref");
+            let target = reference
+                .as_str()
+                .and_then(|r| r.strip_prefix('#'))
+                .ok_or_else(|| self.error(&at, "only local `$ref`s (\"#/...\") are supported"))?;
+            node = self.document.pointer(target).ok_or_else(|| {
+                self.error(
+                    &at,
+                    &format!("`$ref` \"#{target}\" points at nothing in this document"),
+                )
+            })?;
+            pointer = target.to_owned();
+        }
+        Err(self.error(&pointer, "`$ref`s form a cycle"))
+    }
+
+    fn operations(&mut self) -> Result<(), LoadError> {
+        let Some(paths) = self.document.get("paths") else {
+            return Ok(());
+        };
+        let paths = paths
+            .as_object()
+            .ok_or_else(|| self.error("/paths", "must be a mapping"))?;
+        for (path, item) in paths {
+            let item_pointer = join("/paths", path);
+            let (item, item_pointer) = self.resolve(item, &item_pointer)?;
+            let shared = item.get("parameters");
+            for method in METHODS {
+                if let Some(operation) = item.get(method) {
+                    let pointer = join(&item_pointer, method);
+                    let shared = shared.map(|p| (p, join(&item_pointer, "parameters")));
+                    self.operation(operation, &pointer, shared)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn operation(
+        &mut self,
+        operation: &'d Value,
+        pointer: &str,
+        shared_parameters: Option<(&'d Value, String)>,
+    ) -> Result<(), LoadError> {
+        let id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.error(pointer, "every operation needs an `operationId`"))?
+            .to_owned();
+        if let Some(first) = self
+            .operation_pointers
+            .insert(id.clone(), pointer.to_owned())
+        {
+            return Err(self.error(
+                pointer,
+                &format!(
+                    "operationId {id:?} is already used at #{first}; operationIds must be unique"
+                ),
+            ));
+        }
+        let mut entry = Operation::default();
+
+        // Parameters: the operation's own replace the path item's of the same name and place.
+        let mut parameters: Vec<(&'d Value, String)> = Vec::new();
+        let own = operation
+            .get("parameters")
+            .map(|p| (p, join(pointer, "parameters")));
+        for (list, list_pointer) in shared_parameters.into_iter().chain(own) {
+            let list = list
+                .as_array()
+                .ok_or_else(|| self.error(&list_pointer, "`parameters` must be a list"))?;
+            for (i, parameter) in list.iter().enumerate() {
+                let (parameter, at) = self.resolve(parameter, &format!("{list_pointer}/{i}"))?;
+                let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+                parameters.retain(|(known, _)| key(known) != key(parameter));
+                parameters.push((parameter, at));
+            }
+        }
+        for (parameter, at) in parameters {
+            self.parameter(parameter, &at, &id)?;
+        }
+
+        if let Some(body) = operation.get("requestBody") {
+            let (body, at) = self.resolve(body, &join(pointer, "requestBody"))?;
+            entry.request =
+                Some(self.content(body, &at, &id, Direction::Request, &ExampleTarget::Request)?);
+        }
+        if let Some(responses) = operation.get("responses") {
+            let responses_pointer = join(pointer, "responses");
+            let responses = responses
+                .as_object()
+                .ok_or_else(|| self.error(&responses_pointer, "`responses` must be a mapping"))?;
+            for (status, response) in responses {
+                let (response, at) = self.resolve(response, &join(&responses_pointer, status))?;
+                let target = ExampleTarget::Response {
+                    status: status.clone(),
+                };
+                let body = self.content(response, &at, &id, Direction::Response, &target)?;
+                entry.responses.insert(status.to_ascii_uppercase(), body);
+            }
+        }
+        self.operations.insert(id, entry);
+        Ok(())
+    }
+
+    fn parameter(
+        &mut self,
+        parameter: &'d Value,
+        pointer: &str,
+        operation_id: &str,
+    ) -> Result<(), LoadError> {
+        let name = parameter
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.error(pointer, "a parameter needs a `name`"))?;
+        let Some(schema) = parameter.get("schema") else {
+            return Ok(());
+        };
+        let schema_pointer = join(pointer, "schema");
+        let index = self.compile(schema, &schema_pointer, Direction::Request)?;
+        let target = ExampleTarget::Parameter {
+            name: name.to_owned(),
+        };
+        self.examples_of(parameter, pointer, Some(operation_id), &target, index, None)?;
+        self.schema_examples(
+            schema,
+            &schema_pointer,
+            &[Direction::Request],
+            Some(operation_id),
+        )
+    }
+
+    /// Compiles the JSON media types of a request body or response and collects their
+    /// examples; returns what a body of it is validated against.
+    fn content(
+        &mut self,
+        holder: &'d Value,
+        pointer: &str,
+        operation_id: &str,
+        direction: Direction,
+        target: &ExampleTarget,
+    ) -> Result<Body, LoadError> {
+        let Some(content) = holder.get("content") else {
+            return Ok(Body::Empty);
+        };
+        let content_pointer = join(pointer, "content");
+        let content = content
+            .as_object()
+            .ok_or_else(|| self.error(&content_pointer, "`content` must be a mapping"))?;
+        let mut body = None;
+        for (media_type, entry) in content {
+            if !is_json_like(media_type, direction) {
+                continue;
+            }
+            let at = join(&content_pointer, media_type);
+            let schema_pointer = join(&at, "schema");
+            let schema = entry.get("schema").unwrap_or(&Value::Bool(true));
+            let index = self.compile(schema, &schema_pointer, direction)?;
+            self.examples_of(entry, &at, Some(operation_id), target, index, None)?;
+            if let Some(schema) = entry.get("schema") {
+                self.schema_examples(schema, &schema_pointer, &[direction], Some(operation_id))?;
+            }
+            body.get_or_insert(Body::Json(index));
+        }
+        Ok(match body {
+            Some(body) => body,
+            None => match content.keys().next() {
+                Some(media_type) => Body::NotJson(media_type.clone()),
+                None => Body::Empty,
+            },
+        })
+    }
+
+    /// Collects `example` and `examples` of a media type or parameter.
+    fn examples_of(
+        &mut self,
+        holder: &'d Value,
+        pointer: &str,
+        operation_id: Option<&str>,
+        target: &ExampleTarget,
+        validator: usize,
+        direction: Option<Direction>,
+    ) -> Result<(), LoadError> {
+        if let Some(value) = holder.get("example") {
+            self.add_example(
+                join(pointer, "example"),
+                operation_id,
+                target,
+                value,
+                validator,
+                direction,
+            );
+        }
+        if let Some(examples) = holder.get("examples") {
+            let examples_pointer = join(pointer, "examples");
+            let examples = examples
+                .as_object()
+                .ok_or_else(|| self.error(&examples_pointer, "`examples` must be a mapping"))?;
+            for (name, example) in examples {
+                let location = join(&examples_pointer, name);
+                let (example, at) = self.resolve(example, &location)?;
+                match example.get("value") {
+                    Some(value) => {
+                        self.add_example(
+                            location,
+                            operation_id,
+                            target,
+                            value,
+                            validator,
+                            direction,
+                        );
+                    }
+                    None if example.get("externalValue").is_some() => {}
+                    None => {
+                        return Err(self.error(
+                            &at,
+                            "an Example Object needs a `value` (or an `externalValue`)",
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_example(
+        &mut self,
+        location: String,
+        operation_id: Option<&str>,
+        target: &ExampleTarget,
+        value: &Value,
+        validator: usize,
+        direction: Option<Direction>,
+    ) {
+        if self.seen_examples.insert((location.clone(), direction)) {
+            self.examples.push(Example {
+                location,
+                operation_id: operation_id.map(str::to_owned),
+                target: target.clone(),
+                value: value.clone(),
+                validator,
+            });
+        }
+    }
+
+    /// Collects the `example` keywords of a schema and the schemas inside it, without
+    /// following `$ref`s (component schemas are walked on their own).
+    fn schema_examples(
+        &mut self,
+        schema: &'d Value,
+        pointer: &str,
+        directions: &[Direction],
+        operation_id: Option<&str>,
+    ) -> Result<(), LoadError> {
+        let Value::Object(object) = schema else {
+            return Ok(());
+        };
+        if let Some(value) = object.get("example") {
+            for &direction in directions {
+                let index = self.compile(schema, pointer, direction)?;
+                let target = ExampleTarget::Schema { direction };
+                self.add_example(
+                    join(pointer, "example"),
+                    operation_id,
+                    &target,
+                    value,
+                    index,
+                    Some(direction),
+                );
+            }
+        }
+        if object.contains_key("$ref") {
+            return Ok(());
+        }
+        let mut children: Vec<(&'d Value, String)> = Vec::new();
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child) = object.get(key) {
+                children.push((child, join(pointer, key)));
+            }
+        }
+        if let Some(Value::Object(properties)) = object.get("properties") {
+            let at = join(pointer, "properties");
+            children.extend(
+                properties
+                    .iter()
+                    .map(|(name, child)| (child, join(&at, name))),
+            );
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) = object.get(key) {
+                let at = join(pointer, key);
+                children.extend(
+                    branches
+                        .iter()
+                        .enumerate()
+                        .map(|(i, child)| (child, format!("{at}/{i}"))),
+                );
+            }
+        }
+        for (child, at) in children {
+            self.schema_examples(child, &at, directions, operation_id)?;
+        }
+        Ok(())
+    }
+
+    /// Examples of `#/components/schemas`, in the directions each schema is used in.
+    fn component_schema_examples(&mut self) -> Result<(), LoadError> {
+        let Some(Value::Object(components)) = self.document.pointer("/components/schemas") else {
+            return Ok(());
+        };
+        for (name, schema) in components {
+            let mut directions: Vec<Direction> = [Direction::Request, Direction::Response]
+                .into_iter()
+                .filter(|d| self.used[slot(*d)].contains(name))
+                .collect();
+            if directions.is_empty() {
+                directions = vec![Direction::Request, Direction::Response];
+            }
+            self.schema_examples(
+                schema,
+                &join("/components/schemas", name),
+                &directions,
+                None,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Converts and compiles the schema at `pointer` for `direction`, once.
+    fn compile(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        direction: Direction,
+    ) -> Result<usize, LoadError> {
+        // A bare `$ref` shares the validator of the component it names.
+        let key = match schema.as_object() {
+            Some(object)
+                if object.contains_key("$ref")
+                    && object.get("nullable") != Some(&Value::Bool(true)) =>
+            {
+                match object
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                {
+                    Some(target) => target.to_owned(),
+                    None => pointer.to_owned(),
+                }
+            }
+            _ => pointer.to_owned(),
+        };
+        if let Some(index) = self.cache.get(&(key.clone(), direction)) {
+            return Ok(*index);
+        }
+        let mut refs = BTreeSet::new();
+        let converted = self.converters[slot(direction)]
+            .convert(schema, pointer, &mut refs)
+            .map_err(|(at, message)| self.error(&at, &message))?;
+
+        // Only the component schemas this one reaches go into its `$defs`.
+        let mut reached = BTreeSet::new();
+        let mut pending: Vec<String> = refs.into_iter().collect();
+        while let Some(name) = pending.pop() {
+            if reached.insert(name.clone()) {
+                if let Some(next) = self.refs[slot(direction)].get(&name) {
+                    pending.extend(next.iter().cloned());
+                }
+            }
+        }
+        let mut root = match converted {
+            Value::Object(object) => object,
+            other => Map::from_iter([("allOf".to_owned(), Value::Array(vec![other]))]),
+        };
+        if !reached.is_empty() {
+            let defs: Map<String, Value> = reached
+                .iter()
+                .filter_map(|name| {
+                    Some((name.clone(), self.defs[slot(direction)].get(name)?.clone()))
+                })
+                .collect();
+            root.insert("$defs".to_owned(), Value::Object(defs));
+        }
+        self.used[slot(direction)].extend(reached);
+        let schema = Value::Object(root);
+        let validator = self.options.build(&schema).map_err(|error| {
+            self.error(
+                pointer,
+                &format!("the schema cannot be compiled ({direction}): {error}"),
+            )
+        })?;
+        self.schemas.push(CompiledSchema {
+            validator,
+            schema,
+            direction,
+        });
+        let index = self.schemas.len() - 1;
+        self.cache.insert((key, direction), index);
+        Ok(index)
+    }
+}
