@@ -1,0 +1,319 @@
+//! `cargo xtask validate`: the examples of the spec and of `openapi/examples/`, or one
+//! payload file against one operation.
+//!
+//! Reads `openapi/trillet.yaml` from disk at run time (edits are seen without rebuilding),
+//! with the same loader as `trillet_spec::SpecValidator::embedded`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::Value;
+use trillet_spec::{SpecValidator, ValidationError};
+
+use crate::workspace_root;
+
+const HELP: &str = "\
+cargo xtask validate: check payloads against openapi/trillet.yaml
+
+USAGE:
+    cargo xtask validate
+        Validate every example: the inline examples of openapi/trillet.yaml (media
+        type `example`/`examples`, parameter examples, schema `example` keywords) and
+        every *.json file under openapi/examples/ (recursively). Prints one line per
+        problem, then a count such as `57 examples valid, 6 invalid examples rejected
+        as expected`.
+
+    cargo xtask validate --operation <operationId> --request <file.json>
+    cargo xtask validate --operation <operationId> --response <status> <file.json>
+        Validate one payload: a request body, or the body of a response with that
+        HTTP status (exact code, else its NXX range, else `default`). Prints
+        `<file>: valid`, or one `<file>: <json-pointer>: <message>` line per problem.
+        A multipart body is given as the JSON object of its form fields.
+
+OPTIONS:
+    --spec <file>       Validate against this OpenAPI 3.0 document instead of
+                        openapi/trillet.yaml.
+    --examples <dir>    Check the files of this folder instead of openapi/examples/
+                        (only without --operation).
+    -h, --help          Print this help.
+
+EXAMPLE FILES (openapi/examples/):
+    Named <operationId>.request[.<slug>].json or
+    <operationId>.response.<status>[.<slug>].json, e.g.
+    createAgent.request.minimal.json, getBatch.response.404.json.
+    Files under invalid/ are documented mistakes: each must be REJECTED, with a
+    problem at the JSON pointer that invalid/expected.json gives for it:
+        { \"createAgent.request.missing-name.json\":
+            { \"pointer\": \"\", \"mistake\": \"`name` is required\" } }
+    (pointer \"\" is the body itself). An invalid file that validates, fails
+    elsewhere, or is not listed is a problem, and so is an entry without a file.
+    Other files (README.md) are ignored.
+
+EXIT CODES:
+    0   everything validated (and every invalid example was rejected as expected)
+    1   some payload or example does not hold (the lines above say which and why)
+    2   nothing could be checked: the spec does not load (file and line are named),
+        the payload file is unreadable or not JSON (line and column are named), the
+        operationId is unknown, the operation has no JSON body there, or the
+        arguments are missing or contradict each other
+";
+
+enum Direction {
+    Request,
+    Response(u16),
+}
+
+struct Payload {
+    operation_id: String,
+    direction: Direction,
+    file: PathBuf,
+}
+
+enum Command {
+    Help,
+    All { spec: PathBuf, examples: PathBuf },
+    One { spec: PathBuf, payload: Payload },
+}
+
+/// Runs `cargo xtask validate <args>`.
+pub fn run(args: &[String]) -> ExitCode {
+    match parse(args) {
+        Ok(Command::Help) => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::All { spec, examples }) => all(&spec, &examples),
+        Ok(Command::One { spec, payload }) => one(&spec, &payload),
+        Err(message) => unusable(&format!(
+            "{message}\nrun `cargo xtask validate --help` for usage"
+        )),
+    }
+}
+
+fn unusable(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let mut operation: Option<String> = None;
+    let mut request = false;
+    let mut response: Option<String> = None;
+    let mut spec: Option<PathBuf> = None;
+    let mut examples: Option<PathBuf> = None;
+    let mut files: Vec<PathBuf> = Vec::new();
+
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| args.next().cloned())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| format!("{flag} needs {what}"))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--operation" => operation = Some(value("an operationId")?),
+            "--request" => request = true,
+            "--response" => response = Some(value("an HTTP status, e.g. --response 200")?),
+            "--spec" => spec = Some(PathBuf::from(value("a file")?)),
+            "--examples" => examples = Some(PathBuf::from(value("a folder")?)),
+            _ if flag.starts_with('-') && flag.len() > 1 => {
+                return Err(format!("unknown option `{flag}`"))
+            }
+            _ => files.push(PathBuf::from(arg)),
+        }
+    }
+
+    let root = workspace_root();
+    let spec = spec.unwrap_or_else(|| root.join("openapi/trillet.yaml"));
+    if operation.is_none() && files.is_empty() && !request && response.is_none() {
+        let examples = examples.unwrap_or_else(|| root.join("openapi/examples"));
+        return Ok(Command::All { spec, examples });
+    }
+    let Some(operation_id) = operation else {
+        return Err(
+            "to validate one payload, name its operation: --operation <operationId>".to_owned(),
+        );
+    };
+    if examples.is_some() {
+        return Err(
+            "--examples applies to checking all examples, not to one payload (--operation)"
+                .to_owned(),
+        );
+    }
+    let direction = match (request, response) {
+        (true, Some(_)) => {
+            return Err("give either --request or --response <status>, not both".to_owned())
+        }
+        (false, None) => {
+            return Err(
+                "say which body the payload is: --request, or --response <status>".to_owned(),
+            )
+        }
+        (true, None) => Direction::Request,
+        (false, Some(status)) => match status.parse::<u16>() {
+            Ok(code) if (100..=599).contains(&code) => Direction::Response(code),
+            _ => {
+                return Err(format!(
+                    "--response needs an HTTP status from 100 to 599, not {status:?}"
+                ))
+            }
+        },
+    };
+    let file = match files.as_slice() {
+        [file] => file.clone(),
+        [] => return Err("give the payload file to validate, e.g. body.json".to_owned()),
+        _ => return Err(format!("give one payload file, not {}", files.len())),
+    };
+    Ok(Command::One {
+        spec,
+        payload: Payload {
+            operation_id,
+            direction,
+            file,
+        },
+    })
+}
+
+/// A path as short as it can be shown: relative to the workspace root when inside it.
+fn shown(path: &Path) -> String {
+    let root = workspace_root();
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Loads the spec from disk, or says why not (naming the file and line).
+fn load(spec: &Path) -> Result<SpecValidator, ExitCode> {
+    let text = fs::read_to_string(spec)
+        .map_err(|error| unusable(&format!("cannot read {}: {error}", shown(spec))))?;
+    // The error starts with the line: "cannot load openapi/trillet.yaml: line 12, ...".
+    SpecValidator::from_yaml_str(&text)
+        .map_err(|error| unusable(&format!("cannot load {}: {error}", shown(spec))))
+}
+
+fn all(spec_path: &Path, examples: &Path) -> ExitCode {
+    let spec = match load(spec_path) {
+        Ok(spec) => spec,
+        Err(code) => return code,
+    };
+    let mut problems = 0;
+    let mut valid = 0;
+    for outcome in spec.validate_examples() {
+        let location = &outcome.example.location;
+        let at = format!(
+            "{}:{} #{location}",
+            shown(spec_path),
+            spec.line_of(location)
+        );
+        match outcome.result {
+            Ok(()) => valid += 1,
+            Err(ValidationError::Invalid(violations)) => {
+                for violation in violations {
+                    println!("{at}: {violation}");
+                    problems += 1;
+                }
+            }
+            Err(other) => {
+                println!("{at}: {other}");
+                problems += 1;
+            }
+        }
+    }
+    let report = spec.check_example_files(examples);
+    for problem in &report.problems {
+        println!("{}: {}", shown(&problem.path), problem.message);
+    }
+    problems += report.problems.len();
+    valid += report.valid;
+
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let summary = format!(
+        "{} valid, {} rejected as expected",
+        count(valid, "example", "examples"),
+        count(report.rejected, "invalid example", "invalid examples"),
+    );
+    if problems == 0 {
+        println!("{summary}");
+        ExitCode::SUCCESS
+    } else {
+        println!("{}; {summary}", count(problems, "problem", "problems"));
+        ExitCode::from(1)
+    }
+}
+
+fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
+    let spec = match load(spec_path) {
+        Ok(spec) => spec,
+        Err(code) => return code,
+    };
+    let file = payload.file.display();
+    let text = match fs::read_to_string(&payload.file) {
+        Ok(text) => text,
+        Err(error) => return unusable(&format!("cannot read {file}: {error}; check the path")),
+    };
+    let body: Value = match serde_json::from_str(&text) {
+        Ok(body) => body,
+        Err(error) => {
+            let message = error.to_string();
+            let message = message
+                .find(" at line ")
+                .map_or(message.as_str(), |cut| &message[..cut]);
+            return unusable(&format!(
+                "{file} is not valid JSON: line {}, column {}: {message}; fix the file",
+                error.line(),
+                error.column()
+            ));
+        }
+    };
+    let result = match payload.direction {
+        Direction::Request => spec.validate_request(&payload.operation_id, &body),
+        Direction::Response(status) => spec.validate_response(&payload.operation_id, status, &body),
+    };
+    match result {
+        Ok(()) => {
+            println!("{file}: valid");
+            ExitCode::SUCCESS
+        }
+        Err(ValidationError::Invalid(violations)) => {
+            for violation in violations {
+                println!("{file}: {violation}");
+            }
+            ExitCode::from(1)
+        }
+        Err(error @ ValidationError::UnknownOperation { .. }) => {
+            let known: Vec<&str> = spec.operation_ids().collect();
+            unusable(&format!(
+                "{error}\nknown operationIds: {}",
+                known.join(", ")
+            ))
+        }
+        Err(error) => unusable(&error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use trillet_spec::{EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR};
+
+    #[test]
+    fn help_documents_the_file_naming_rule_of_the_library() {
+        // The help spells the rule out; keep it in step with trillet_spec.
+        assert!(super::HELP.contains("<operationId>.request[.<slug>].json"));
+        assert!(super::HELP.contains("<operationId>.response.<status>[.<slug>].json"));
+        assert_eq!(
+            FILE_NAME_RULE,
+            "<operationId>.request[.<slug>].json or <operationId>.response.<status>[.<slug>].json"
+        );
+        assert!(super::HELP.contains(&format!("{INVALID_DIR}/{EXPECTED_FILE}")));
+    }
+}

@@ -1,0 +1,177 @@
+//! `cargo xtask validate`, run as a program: output and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn path(relative: &str) -> String {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.join(relative).to_string_lossy().into_owned()
+}
+
+fn petstore() -> String {
+    path("../crates/trillet-spec/tests/fixtures/petstore.yaml")
+}
+
+fn payload(name: &str) -> String {
+    path(&format!("tests/payloads/{name}"))
+}
+
+/// Runs `xtask validate <args>` and checks its exit code, and that stdout and stderr
+/// contain the given lines (exactly those lines for stdout when `stdout` is non-empty).
+fn check(args: &[String], code: i32, stdout: &[String], stderr: &str) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .args(args)
+        .output()
+        .expect("xtask runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}\nstdout:\n{out}\nstderr:\n{err}"
+    );
+    if !stdout.is_empty() {
+        assert_eq!(out.lines().collect::<Vec<_>>(), stdout, "{args:?}");
+    }
+    assert!(
+        err.contains(stderr),
+        "{args:?}: stderr should contain {stderr:?}:\n{err}"
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked:\n{err}");
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    let mut all = vec!["--spec".to_owned(), petstore()];
+    all.extend(list.iter().map(|s| (*s).to_owned()));
+    all
+}
+
+#[test]
+fn a_valid_payload_exits_0() {
+    let pet = payload("pet.json");
+    check(
+        &args(&["--operation", "createPet", "--request", &pet]),
+        0,
+        &[format!("{pet}: valid")],
+        "",
+    );
+    let error = payload("error.json");
+    check(
+        &args(&["--operation=createPet", "--response=404", &error]),
+        0,
+        &[format!("{error}: valid")],
+        "",
+    );
+}
+
+#[test]
+fn an_invalid_payload_exits_1_with_one_line_per_problem() {
+    let pet = payload("pet-wrong-kind.json");
+    check(
+        &args(&["--operation", "createPet", "--request", &pet]),
+        1,
+        &[
+            format!(r#"{pet}: /kind: expected one of ["dog","cat"], found string "bird""#),
+            format!(
+                r#"{pet}: /owner/phone: expected a string matching the pattern ^\+[1-9][0-9]{{7,14}}$, found string "4**-***-*234""#
+            ),
+        ],
+        "",
+    );
+}
+
+#[test]
+fn unusable_input_exits_2_and_says_what_to_do() {
+    let pet = payload("pet.json");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            args(&["--operation", "createPet", "--request", &payload("malformed.json")]),
+            "malformed.json is not valid JSON: line 3, column 1: trailing comma; fix the file",
+        ),
+        (
+            args(&["--operation", "createPet", "--request", &payload("missing.json")]),
+            "missing.json: ",
+        ),
+        (
+            args(&["--operation", "creatPet", "--request", &pet]),
+            "unknown operationId \"creatPet\"; did you mean \"createPet\"?\nknown operationIds: callOwner, createPet,",
+        ),
+        (args(&["--operation", "createPet", &pet]), "say which body the payload is: --request, or --response <status>"),
+        (
+            args(&["--operation", "createPet", "--request", "--response", "200", &pet]),
+            "give either --request or --response <status>, not both",
+        ),
+        (args(&["--request", &pet]), "name its operation: --operation <operationId>"),
+        (args(&["--operation", "createPet", "--request"]), "give the payload file to validate"),
+        (
+            args(&["--operation", "createPet", "--response", "OK", &pet]),
+            "--response needs an HTTP status from 100 to 599, not \"OK\"",
+        ),
+        (args(&["--operation"]), "--operation needs an operationId"),
+        (args(&["--frobnicate"]), "unknown option `--frobnicate`"),
+        (args(&["--operation", "deletePet", "--request", &pet]), "operation \"deletePet\" takes no request body"),
+        (
+            args(&["--operation", "exportPets", "--response", "200", &pet]),
+            "is \"text/csv\", not JSON",
+        ),
+        (
+            vec!["--spec".to_owned(), payload("broken.yaml"), "--operation".to_owned(), "createPet".to_owned(), "--request".to_owned(), pet.clone()],
+            "broken.yaml: line 5, column 1: YAML syntax error",
+        ),
+        (
+            vec!["--spec".to_owned(), payload("nothing.yaml")],
+            "cannot read",
+        ),
+    ];
+    for (arguments, message) in cases {
+        check(&arguments, 2, &[], message);
+    }
+}
+
+#[test]
+fn checking_all_examples_exits_0_when_everything_holds_and_1_otherwise() {
+    let fixtures = PathBuf::from(path("../crates/trillet-spec/tests/fixtures"));
+    let good = fixtures
+        .join("petstore-examples")
+        .to_string_lossy()
+        .into_owned();
+    check(
+        &args(&["--examples", &good]),
+        0,
+        &["19 examples valid, 2 invalid examples rejected as expected".to_owned()],
+        "",
+    );
+    let broken = fixtures
+        .join("petstore-examples-broken")
+        .to_string_lossy()
+        .into_owned();
+    check(&args(&["--examples", &broken]), 1, &[], "");
+}
+
+#[test]
+fn help_explains_commands_and_exit_codes() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["validate", "--help"])
+        .output()
+        .expect("xtask runs");
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "EXIT CODES",
+        "invalid/expected.json",
+        "--operation <operationId> --request <file.json>",
+    ] {
+        assert!(help.contains(needle), "{needle}");
+    }
+    let top = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--help")
+        .output()
+        .expect("xtask runs");
+    assert!(String::from_utf8_lossy(&top.stdout).contains("validate"));
+    let unknown = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("frobnicate")
+        .output()
+        .expect("xtask runs");
+    assert_eq!(unknown.status.code(), Some(2));
+}
