@@ -25,6 +25,11 @@
 //! [`SpecValidator::validate_examples`]) and over the payload files of `openapi/examples/`
 //! ([`SpecValidator::check_example_files`]); `cargo xtask validate` reports them.
 //!
+//! The target dialect is JSON Schema 2020-12 rather than draft 4: its boolean schemas let a
+//! `readOnly` property in a request become `false`, which fails with an error of its own
+//! (reported as "readOnly property must not be sent in a request"), where draft 4 would
+//! need a `not: {}` that reports like any other `not`.
+//!
 //! How OpenAPI 3.0 maps to JSON Schema 2020-12: `nullable: true` allows null (also in
 //! `enum`; a nullable `$ref` or composition becomes `anyOf` with `{type: null}`);
 //! `$ref: '#/components/schemas/X'` points into `$defs`; a `readOnly` property is
