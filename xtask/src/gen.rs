@@ -13,12 +13,15 @@
 //!
 //! progenitor offers builder methods (`client.update_agent().agent_id(id).body(b).send()`)
 //! or positional ones (`client.update_agent(id, &body)`). We generate positional methods on
-//! purpose: our operations take at most one path parameter, one body and, once, three
+//! purpose: our operations take at most two path parameters, one body and, once, three
 //! optional query parameters (`list_batch_calls(batch_id, limit, page, status)`), so builders
-//! would buy little readability; they cost about 2.5 times the generated code (so compile
-//! time for every user); and positional signatures are simple enough for this generator to
-//! wrap mechanically (each wrapper forwards the same arguments and converts the error).
-//! Bodies are still built with struct literals or `Default`, so optional fields stay named.
+//! would buy little readability; builder style also turns on typify's struct builders,
+//! which made this client 13,263 generated lines instead of 3,744 when measured (3.5
+//! times the code to compile for every user); and positional signatures are simple enough
+//! for this generator to wrap mechanically (each wrapper forwards the same arguments and
+//! converts the error). Optional body fields stay named: bodies are struct literals, and
+//! the generated `new(required...)` constructors (see [`add_constructors`]) with struct
+//! update syntax replace the struct builders.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -340,7 +343,7 @@ pub fn render(
     let tokens = generate_tokens(&spec)?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|error| GenError::Tokens(error.to_string()))?;
-    let wrappers = client_wrappers(&file)?;
+    let wrappers = client_wrappers(&mut file)?;
     file.items.push(wrappers);
     add_constructors(&mut file, &request_only);
     file.attrs.push(syn::parse_quote! {
@@ -929,10 +932,11 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
 
 /// One `impl crate::Client` with a method per generated operation: same name, docs and
 /// arguments, forwarding to the generated client and turning its error into
-/// `crate::Error` (which reads the body of an error response, hence `.await`).
-fn client_wrappers(file: &syn::File) -> Result<syn::Item, GenError> {
+/// `crate::Error` (which reads the body of an error response, hence `.await`). The docs
+/// move to the wrappers: the generated client is private to the crate.
+fn client_wrappers(file: &mut syn::File) -> Result<syn::Item, GenError> {
     let mut methods = Vec::new();
-    for item in &file.items {
+    for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
             continue;
         };
@@ -940,7 +944,7 @@ fn client_wrappers(file: &syn::File) -> Result<syn::Item, GenError> {
         if block.trait_.is_some() || !is_client {
             continue;
         }
-        for member in &block.items {
+        for member in &mut block.items {
             let syn::ImplItem::Fn(function) = member else {
                 continue;
             };
@@ -948,6 +952,7 @@ fn client_wrappers(file: &syn::File) -> Result<syn::Item, GenError> {
                 continue;
             }
             methods.push(wrapper(function)?);
+            function.attrs.retain(|a| !a.path().is_ident("doc"));
         }
     }
     Ok(syn::parse_quote! {

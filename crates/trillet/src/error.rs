@@ -27,10 +27,21 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Longest message kept from a body that is not a documented error shape.
 const MAX_TEXT_MESSAGE: usize = 200;
 
-/// What went wrong with a call.
+/// What went wrong with a call: the one error type of every [`Client`](crate::Client)
+/// method.
 ///
 /// Match on the variant to tell the API's refusals ([`Error::Api`], with the HTTP status
 /// and the API's message) from timeouts, transport failures and undecodable responses.
+///
+/// How generated calls return it: progenitor's methods return its own
+/// `progenitor_client::Error<()>`; `cargo xtask gen` writes, beside them, a wrapper per
+/// operation on [`Client`](crate::Client) with the same name, docs and arguments, which
+/// awaits the generated method and converts its error here (reading the body of an error
+/// response). Users never see progenitor's error, and `?` works with one type.
+///
+/// `Display` is one line, e.g. `404 Not Found: Agent not found (The specified agent does
+/// not exist or you don't have access to it)`. Neither `Display` nor `Debug` shows a phone
+/// number (runs of 7+ digits are masked) or a credential.
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status (4xx, 5xx, or any status not documented

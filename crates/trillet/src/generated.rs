@@ -2472,16 +2472,6 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**List call agents
-
-Returns every call agent of the workspace as a bare JSON array. The
-index page calls this list paginated, but no page or limit parameters
-and no envelope are documented.
-
-
-Sends a `GET` request to `/v1/api/agents`
-
-*/
     pub async fn list_agents<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Agent>>, Error<()>> {
@@ -2514,21 +2504,6 @@ Sends a `GET` request to `/v1/api/agents`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a call agent
-
-Creates a new call agent in the workspace: its name, its text-to-speech
-voice (`ttsModel`), the language model that writes its replies
-(`llmModel`), optional smart-callback retries, the phone numbers it
-uses, and speaking settings.
-
-Not retried automatically by the Rust client except on 429 or a
-connection that failed before the request was sent: a retry after a
-timeout could create the agent twice.
-
-
-Sends a `POST` request to `/v1/api/agents`
-
-*/
     pub async fn create_agent<'a>(
         &'a self,
         body: &'a types::AgentCreate,
@@ -2563,15 +2538,6 @@ Sends a `POST` request to `/v1/api/agents`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a call agent
-
-Returns the configuration and status of one call agent.
-
-Sends a `GET` request to `/v1/api/agents/{agentId}`
-
-Arguments:
-- `agent_id`: Identifier of the call agent (`_id`).
-*/
     pub async fn get_agent<'a>(
         &'a self,
         agent_id: &'a str,
@@ -2607,23 +2573,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a call agent
-
-Changes an agent's name, language model, voice, smart-callback
-settings, phone numbers, speaking settings or variables. Every field is
-optional: send only what changes. To delete a stored ElevenLabs key,
-send `ttsModel.elevenLabsApiKey: null`.
-
-The detailed page documents `PUT`; the index page says `PATCH` (see
-CURATION.md). Safe to retry: the same body leaves the same state.
-
-
-Sends a `PUT` request to `/v1/api/agents/{agentId}`
-
-Arguments:
-- `agent_id`: Identifier of the call agent (`_id`).
-- `body`
-*/
     pub async fn update_agent<'a>(
         &'a self,
         agent_id: &'a str,
@@ -2661,18 +2610,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a call agent
-
-Permanently removes an agent from the workspace. Only the index page
-documents this operation; its response body is not documented, so the
-schema is an open object (see CURATION.md).
-
-
-Sends a `DELETE` request to `/v1/api/agents/{agentId}`
-
-Arguments:
-- `agent_id`: Identifier of the call agent (`_id`).
-*/
     pub async fn delete_agent<'a>(
         &'a self,
         agent_id: &'a str,
@@ -2708,15 +2645,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List call flows
-
-Returns every call flow of the workspace as a bare JSON array (no
-pagination parameters or envelope are documented).
-
-
-Sends a `GET` request to `/v1/api/call-flows`
-
-*/
     pub async fn list_call_flows<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::CallFlow>>, Error<()>> {
@@ -2749,20 +2677,6 @@ Sends a `GET` request to `/v1/api/call-flows`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a call flow
-
-Creates a call flow: how an agent handles calls (direction, prompt,
-welcome message, node/edge flow data, dynamic variables, webhooks and
-settings). If `agent` is given, a pending phone number of that agent is
-activated. `prompt` becomes the flow's first prompt version.
-
-Not retried automatically by the Rust client except on 429 or a
-connection that failed before the request was sent.
-
-
-Sends a `POST` request to `/v1/api/call-flows`
-
-*/
     pub async fn create_call_flow<'a>(
         &'a self,
         body: &'a types::CallFlowCreate,
@@ -2797,15 +2711,6 @@ Sends a `POST` request to `/v1/api/call-flows`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a call flow
-
-Returns the full configuration of one call flow, including its routing data and settings.
-
-Sends a `GET` request to `/v1/api/call-flows/{flowId}`
-
-Arguments:
-- `flow_id`: Identifier of the call flow (`_id`). The detailed pages name this parameter `id`.
-*/
     pub async fn get_call_flow<'a>(
         &'a self,
         flow_id: &'a str,
@@ -2841,26 +2746,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a call flow
-
-Changes a call flow. Every field is optional: send only what changes.
-Each entry of `webhooks` always creates a new webhook, even when one
-with the same name exists. The docs recommend sending
-`settings.callSetting.endCallOnSilence` and `maxCallDuration`.
-Enabling `settings.security.hipaaCompliance` also turns off call
-recording.
-
-The detailed page documents `PUT`; the index page says `PATCH` (see
-CURATION.md). Note that repeating a request with `webhooks` adds those
-webhooks again.
-
-
-Sends a `PUT` request to `/v1/api/call-flows/{flowId}`
-
-Arguments:
-- `flow_id`: Identifier of the call flow (`_id`). The detailed pages name this parameter `id`.
-- `body`
-*/
     pub async fn update_call_flow<'a>(
         &'a self,
         flow_id: &'a str,
@@ -2898,18 +2783,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a call flow
-
-Permanently removes a call flow. Only the index page documents this
-operation; its response body is not documented, so the schema is an
-open object (see CURATION.md).
-
-
-Sends a `DELETE` request to `/v1/api/call-flows/{flowId}`
-
-Arguments:
-- `flow_id`: Identifier of the call flow (`_id`). The detailed pages name this parameter `id`.
-*/
     pub async fn delete_call_flow<'a>(
         &'a self,
         flow_id: &'a str,
@@ -2945,22 +2818,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Send an outbound call (agentId, toNumber)
-
-Places an outbound phone call handled by an AI agent (the API
-Endpoints index page's "Send Call"). The agent must have an active
-phone number and an active call flow. Numbers are E.164
-(`+[country code][number]`). Calls are recorded by default; the maximum
-call duration is typically one hour.
-
-Places a real call that costs money: the Rust client never retries it
-except on 429 or a connection that failed before the request was sent.
-See also `initiateCall`, the detailed page's version of this operation.
-
-
-Sends a `POST` request to `/v1/api/calls/call`
-
-*/
     pub async fn send_call<'a>(
         &'a self,
         body: &'a types::SendCallRequest,
@@ -2995,21 +2852,6 @@ Sends a `POST` request to `/v1/api/calls/call`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Initiate an outbound call (to, call_agent_id)
-
-Places an outbound phone call from an agent to `to` (the Initiate
-Outbound Call page). `dynamic_variables` are injected into the agent's
-script; `metadata` is forwarded to agent-triggered webhooks (in a
-`metadata` header) and is not given to the agent; `callback_url`
-receives webhook events for this call. Numbers are E.164.
-
-Places a real call that costs money: the Rust client never retries it
-except on 429 or a connection that failed before the request was sent.
-
-
-Sends a `POST` request to `/v1/api/call`
-
-*/
     pub async fn initiate_call<'a>(
         &'a self,
         body: &'a types::InitiateCallRequest,
@@ -3044,17 +2886,6 @@ Sends a `POST` request to `/v1/api/call`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Download the CSV template
-
-Returns a CSV template for batch calls. The response format is not
-documented beyond "a properly formatted CSV template"; the columns in
-the example are those of the Batch Calls overview (`phone_number` is
-required, the rest optional; extra columns become dynamic variables).
-
-
-Sends a `GET` request to `/v1/api/batch-calls/template`
-
-*/
     pub async fn get_batch_template<'a>(
         &'a self,
     ) -> Result<ResponseValue<ByteStream>, Error<()>> {
@@ -3079,19 +2910,6 @@ Sends a `GET` request to `/v1/api/batch-calls/template`
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a batch's status
-
-Returns a batch's status with its progress counts nested under
-`progress` (the docs call this "Get Batch Status"; `getBatchProgress`
-returns the same counts flat). `status` is one of `queued`,
-`processing`, `completed`, `cancelled`, `failed`.
-
-
-Sends a `GET` request to `/v1/api/batch-calls/{batchId}`
-
-Arguments:
-- `batch_id`: Identifier of the batch, as returned by `startBatch`.
-*/
     pub async fn get_batch<'a>(
         &'a self,
         batch_id: &'a str,
@@ -3128,19 +2946,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Cancel a batch
-
-Cancels a batch: queued calls are dropped at once, calls in progress
-run to their end, completed calls stay (and are billed). Irreversible:
-a cancelled batch cannot be restarted. The cancellation is logged in
-the batch history.
-
-
-Sends a `DELETE` request to `/v1/api/batch-calls/{batchId}`
-
-Arguments:
-- `batch_id`: Identifier of the batch, as returned by `startBatch`.
-*/
     pub async fn cancel_batch<'a>(
         &'a self,
         batch_id: &'a str,
@@ -3177,18 +2982,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a batch's progress
-
-Returns real-time progress counts of a batch, flat (the docs call this
-"Get Batch Progress"; `getBatch` nests the same counts under
-`progress`). Poll it to follow a batch until `isComplete`.
-
-
-Sends a `GET` request to `/v1/api/batch-calls/{batchId}/status`
-
-Arguments:
-- `batch_id`: Identifier of the batch, as returned by `startBatch`.
-*/
     pub async fn get_batch_progress<'a>(
         &'a self,
         batch_id: &'a str,
@@ -3225,22 +3018,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List the calls of a batch
-
-Returns one page of the calls of a batch, optionally filtered by
-status, with pagination data and a summary of counts. Pages are
-1-based; `limit` is at most 100. For example
-`?status=failed&page=2&limit=50`.
-
-
-Sends a `GET` request to `/v1/api/batch-calls/{batchId}/calls`
-
-Arguments:
-- `batch_id`: Identifier of the batch, as returned by `startBatch`.
-- `limit`: Calls per page, at most 100.
-- `page`: Page number, 1-based.
-- `status`: Only calls in this state; `all` (the default) returns every call.
-*/
     pub async fn list_batch_calls<'a>(
         &'a self,
         batch_id: &'a str,
@@ -3283,19 +3060,6 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get one call of a batch
-
-Returns the state of one call of a batch: `waiting`, `active`,
-`completed` (with a `result`) or `failed` (with an `error`). An unknown
-job is reported with `status: not_found`.
-
-
-Sends a `GET` request to `/v1/api/batch-calls/{batchId}/calls/{jobId}`
-
-Arguments:
-- `batch_id`: Identifier of the batch, as returned by `startBatch`.
-- `job_id`: Identifier of one call within the batch.
-*/
     pub async fn get_batch_call<'a>(
         &'a self,
         batch_id: &'a str,
