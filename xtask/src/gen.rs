@@ -13,15 +13,18 @@
 //!
 //! progenitor offers builder methods (`client.update_agent().agent_id(id).body(b).send()`)
 //! or positional ones (`client.update_agent(id, &body)`). We generate positional methods on
-//! purpose: our operations take at most two path parameters, one body and, once, three
-//! optional query parameters (`list_batch_calls(batch_id, limit, page, status)`), so builders
+//! purpose: our operations take at most two path parameters, one body and a few optional
+//! query parameters (`list_batch_calls(batch_id, limit, page, status)`), so builders
 //! would buy little readability; builder style also turns on typify's struct builders,
 //! which made this client 13,263 generated lines instead of 3,744 when measured (3.5
 //! times the code to compile for every user); and positional signatures are simple enough
 //! for this generator to wrap mechanically (each wrapper forwards the same arguments and
 //! converts the error). Optional body fields stay named: bodies are struct literals, and
 //! the generated `new(required...)` constructors (see [`add_constructors`]) with struct
-//! update syntax replace the struct builders.
+//! update syntax replace the struct builders. The one exception is an operation with more
+//! than [`MAX_POSITIONAL_QUERY_PARAMETERS`] query parameters (`listCallHistory` has twelve
+//! filters): its wrapper takes them as one generated `types::<Method>Query` struct, named
+//! fields with `..Default::default()`, the same way bodies are written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -45,7 +48,7 @@ use serde_json::{json, Value};
 /// to the workspace root.
 const SPEC: &str = "openapi/trillet.yaml";
 const OUTPUT: &str = "crates/trillet/src/generated.rs";
-const HAND_WRITTEN: &str = "crates/trillet/src/batch_upload.rs";
+const HAND_WRITTEN: &str = "crates/trillet/src/uploads.rs";
 /// The constant of [`HAND_WRITTEN`] listing the operationIds implemented by hand.
 const HAND_WRITTEN_CONST: &str = "HAND_WRITTEN_OPERATIONS";
 
@@ -66,7 +69,7 @@ USAGE:
         progenitor cannot express (multipart/form-data, text/csv) are removed from its
         input, each reported as `removed <operationId> (<media type>): hand-written in
         crates/trillet`; they must be exactly the operationIds listed in
-        HAND_WRITTEN_OPERATIONS of crates/trillet/src/batch_upload.rs.
+        HAND_WRITTEN_OPERATIONS of crates/trillet/src/uploads.rs.
 
     cargo xtask gen --check
         Generate in memory and compare with the committed file; print a unified diff
@@ -340,12 +343,14 @@ pub fn render(
         });
     }
 
+    let plan = wrapper_plan(&spec);
     let tokens = generate_tokens(&spec)?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|error| GenError::Tokens(error.to_string()))?;
-    let wrappers = client_wrappers(&mut file)?;
+    let (wrappers, query_structs) = client_wrappers(&mut file, &plan)?;
     file.items.push(wrappers);
     add_constructors(&mut file, &request_only);
+    add_to_types(&mut file, query_structs);
     file.attrs.push(syn::parse_quote! {
         #![allow(missing_docs, dead_code, unused_imports, unreachable_pub, clippy::all, clippy::pedantic, clippy::unwrap_used)]
     });
@@ -388,8 +393,8 @@ pub struct Prepared {
 ///   sends `null` (today: `TtsModelUpdate.elevenLabsApiKey`, where `null` deletes the
 ///   key); typify alone would skip the field when `None` and `null` could not be sent.
 ///   Response schemas keep `Option<T>`: `null` and absent both decode to `None`.
-/// * A lone `200` success response becomes `2XX`, so a server that answers `201` to a
-///   create still decodes.
+/// * A lone success response (`200`, or `201` as on `createFlowFolder`) becomes `2XX`, so
+///   a server that answers another 2xx code than documented still decodes.
 /// * `format: date-time` is dropped, so timestamps are `String`s: every ISO-8601 variant
 ///   the server sends decodes (a typed timestamp would fail the whole response on one
 ///   it can't parse) and no date crate is compiled into the client.
@@ -420,7 +425,11 @@ pub fn prepare(spec: &OpenAPI) -> Result<Prepared, GenError> {
         for operation in operations_mut(item).into_iter().flatten() {
             let responses = &mut operation.responses.responses;
             responses.retain(|status, _| !is_error_status(status));
-            if responses.len() == 1 && responses.contains_key(&StatusCode::Code(200)) {
+            let lone_success = responses.len() == 1
+                && responses
+                    .keys()
+                    .all(|status| matches!(status, StatusCode::Code(200..=299)));
+            if lone_success {
                 *responses = std::mem::take(responses)
                     .into_iter()
                     .map(|(_, response)| (StatusCode::Range(2), response))
@@ -930,12 +939,107 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
     }
 }
 
+/// Operations with more optional query parameters than this take them as one generated
+/// `<Method>Query` struct (see [`wrapper`]) instead of positional arguments: twelve
+/// `Option<&str>`-like filters in alphabetical order (`listCallHistory`) are easy to mix
+/// up without a compiler error, and a struct names each one at the call site. Three
+/// (`list_batch_calls(batch_id, limit, page, status)`) still read well positionally.
+const MAX_POSITIONAL_QUERY_PARAMETERS: usize = 3;
+
+/// What the wrappers do beyond forwarding, by method name (progenitor's snake case of the
+/// operationId).
+#[derive(Debug, Default)]
+struct WrapperPlan {
+    /// Methods of `deprecated` operations: their wrappers carry `#[deprecated]`, which
+    /// progenitor 0.15 does not emit.
+    deprecated: BTreeSet<String>,
+    /// Methods that take a query struct, with the argument names of their query
+    /// parameters in document order.
+    query_structs: BTreeMap<String, Vec<String>>,
+}
+
+fn wrapper_plan(spec: &OpenAPI) -> WrapperPlan {
+    let components = spec.components.as_ref();
+    let resolve = |parameter: &ReferenceOr<openapiv3::Parameter>| match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter.clone()),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|name| components?.parameters.get(name))
+            .and_then(|parameter| parameter.as_item().cloned()),
+    };
+    let mut plan = WrapperPlan::default();
+    for item in spec.paths.paths.values() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, operation) in item.iter() {
+            let Some(operation_id) = &operation.operation_id else {
+                continue;
+            };
+            let method = snake_case(operation_id);
+            if operation.deprecated {
+                plan.deprecated.insert(method.clone());
+            }
+            let query: Vec<String> = item
+                .parameters
+                .iter()
+                .chain(&operation.parameters)
+                .filter_map(resolve)
+                .filter_map(|parameter| match parameter {
+                    openapiv3::Parameter::Query { parameter_data, .. } => {
+                        Some(snake_case(&parameter_data.name))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if query.len() > MAX_POSITIONAL_QUERY_PARAMETERS {
+                plan.query_structs.insert(method, query);
+            }
+        }
+    }
+    plan
+}
+
+/// The snake case progenitor (through heck) makes of a camelCase name:
+/// `listCallHistoryV1` -> `list_call_history_v1`, `agentId` -> `agent_id`. A name this
+/// gets wrong is reported by [`client_wrappers`], not silently skipped.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower);
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// One `impl crate::Client` with a method per generated operation: same name, docs and
 /// arguments, forwarding to the generated client and turning its error into
 /// `crate::Error` (which reads the body of an error response, hence `.await`). The docs
-/// move to the wrappers: the generated client is private to the crate.
-fn client_wrappers(file: &mut syn::File) -> Result<syn::Item, GenError> {
+/// move to the wrappers: the generated client is private to the crate. Also returns the
+/// query structs of [`WrapperPlan::query_structs`], for the `types` module.
+fn client_wrappers(
+    file: &mut syn::File,
+    plan: &WrapperPlan,
+) -> Result<(syn::Item, Vec<syn::Item>), GenError> {
     let mut methods = Vec::new();
+    let mut query_structs = Vec::new();
+    let mut seen = BTreeSet::new();
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -951,51 +1055,205 @@ fn client_wrappers(file: &mut syn::File) -> Result<syn::Item, GenError> {
             if function.sig.asyncness.is_none() {
                 continue;
             }
-            methods.push(wrapper(function)?);
+            let (method, query_struct) = wrapper(function, plan)?;
+            methods.push(method);
+            query_structs.extend(query_struct);
+            seen.insert(function.sig.ident.to_string());
             function.attrs.retain(|a| !a.path().is_ident("doc"));
         }
     }
-    Ok(syn::parse_quote! {
+    let planned = plan.deprecated.iter().chain(plan.query_structs.keys());
+    if let Some(missing) = planned.into_iter().find(|method| !seen.contains(*method)) {
+        return Err(GenError::Tokens(format!(
+            "no generated method `{missing}`: progenitor named an operation differently from `snake_case`"
+        )));
+    }
+    let wrappers = syn::parse_quote! {
         impl crate::Client {
             #(#methods)*
         }
-    })
+    };
+    Ok((wrappers, query_structs))
 }
 
-fn wrapper(function: &syn::ImplItemFn) -> Result<TokenStream, GenError> {
+/// The wrapper of one generated method, and its query struct if the plan gives it one:
+/// the query arguments then become the fields of `types::<Method>Query` (documented
+/// with their lines of the method's `Arguments:` list, in document order; `&str`s owned),
+/// and the wrapper takes `query: &types::<Method>Query` in their place.
+fn wrapper(
+    function: &syn::ImplItemFn,
+    plan: &WrapperPlan,
+) -> Result<(TokenStream, Option<syn::Item>), GenError> {
     let sig = &function.sig;
     let name = &sig.ident;
-    let docs = function.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let method = name.to_string();
+    let error = |what: &str| GenError::Tokens(format!("`{method}`: {what}"));
+    let mut doc = function
+        .attrs
+        .iter()
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                path,
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) if path.is_ident("doc") => Some(text.value()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let generics = &sig.generics;
-    let inputs = &sig.inputs;
-    let mut arguments = Vec::new();
-    for input in inputs {
-        match input {
-            syn::FnArg::Receiver(_) => {}
-            syn::FnArg::Typed(typed) => match &*typed.pat {
-                syn::Pat::Ident(ident) => arguments.push(ident.ident.clone()),
-                _ => {
-                    return Err(GenError::Tokens(format!(
-                        "`{name}`: an argument is not a plain name"
-                    )))
-                }
-            },
+    let query_names = plan.query_structs.get(&method);
+    let query_ident = quote::format_ident!("{}Query", pascal_case(&method));
+    let (mut inputs, mut arguments, mut fields) = (Vec::new(), Vec::new(), BTreeMap::new());
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(typed) = input else {
+            inputs.push(quote! { #input });
+            continue;
+        };
+        let syn::Pat::Ident(ident) = &*typed.pat else {
+            return Err(error("an argument is not a plain name"));
+        };
+        let ident = &ident.ident;
+        let argument = ident.to_string();
+        if !query_names.is_some_and(|names| names.contains(&argument)) {
+            inputs.push(quote! { #input });
+            arguments.push(quote! { #ident });
+            continue;
         }
+        let ty = &typed.ty;
+        let shown = quote!(#ty).to_string().replace(' ', "");
+        let (field_ty, forward) = if shown == "Option<&'astr>" {
+            (
+                quote! { ::std::option::Option<::std::string::String> },
+                quote! { query.#ident.as_deref() },
+            )
+        } else if shown.starts_with("Option<") && !shown.contains('&') {
+            let mut field_ty = (**ty).clone();
+            from_inside_types(&mut field_ty);
+            (quote! { #field_ty }, quote! { query.#ident.clone() })
+        } else {
+            return Err(error(&format!(
+                "query parameter `{argument}` is `{shown}`; a query struct takes only optional, owned ones"
+            )));
+        };
+        let field_doc = take_argument_doc(&mut doc, &argument).unwrap_or_default();
+        fields.insert(
+            argument,
+            quote! { #[doc = #field_doc] pub #ident: #field_ty },
+        );
+        arguments.push(forward);
     }
-    let success = success_type(&sig.output).ok_or_else(|| {
-        GenError::Tokens(format!(
-            "`{name}` does not return Result<ResponseValue<T>, Error>"
-        ))
-    })?;
-    Ok(quote! {
-        #(#docs)*
-        pub async fn #name #generics(#inputs) -> Result<#success, crate::Error> {
+    let query_struct = match query_names {
+        Some(names) => {
+            if names.len() != fields.len() {
+                return Err(error("not every query parameter is an argument"));
+            }
+            inputs.push(quote! { query: &'a types::#query_ident });
+            doc.push_str(&format!(
+                "\n- `query`: the query parameters, all optional (see [`{query_ident}`](crate::types::{query_ident}))\n"
+            ));
+            let fields = names.iter().filter_map(|name| fields.get(name));
+            let struct_doc = format!(
+                " The query parameters of [`Client::{method}`](crate::Client::{method}), all optional.\n\n Set the ones you need and default the rest: `{query_ident} {{ {first}: Some(..), ..Default::default() }}`.",
+                first = names.first().map_or("field", String::as_str),
+            );
+            Some(syn::parse_quote! {
+                #[doc = #struct_doc]
+                #[derive(Clone, Debug, Default, PartialEq)]
+                pub struct #query_ident {
+                    #(#fields),*
+                }
+            })
+        }
+        None => None,
+    };
+    let deprecated = plan.deprecated.contains(&method).then(|| {
+        quote! {
+            #[deprecated(note = "deprecated in openapi/trillet.yaml; the method's docs name the operation to use instead")]
+        }
+    });
+    let success = success_type(&sig.output)
+        .ok_or_else(|| error("does not return Result<ResponseValue<T>, Error>"))?;
+    let method = quote! {
+        #[doc = #doc]
+        #deprecated
+        pub async fn #name #generics(#(#inputs),*) -> Result<#success, crate::Error> {
             match self.api.#name(#(#arguments),*).await {
                 Ok(value) => Ok(value),
                 Err(error) => Err(crate::Error::from_generated(error).await),
             }
         }
-    })
+    };
+    Ok((method, query_struct))
+}
+
+/// Rewrites the paths `types::X` of a type written outside the `types` module into
+/// `super::types::X`, for a field of a struct inside it.
+fn from_inside_types(ty: &mut syn::Type) {
+    let syn::Type::Path(path) = ty else {
+        return;
+    };
+    let starts_with_types = path
+        .path
+        .segments
+        .first()
+        .is_some_and(|s| s.ident == "types");
+    if path.qself.is_none() && path.path.leading_colon.is_none() && starts_with_types {
+        path.path.segments.insert(0, syn::parse_quote!(super));
+    }
+    for segment in path.path.segments.iter_mut() {
+        if let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments {
+            for argument in arguments.args.iter_mut() {
+                if let syn::GenericArgument::Type(inner) = argument {
+                    from_inside_types(inner);
+                }
+            }
+        }
+    }
+}
+
+/// Removes the line ``- `name`: text`` of a progenitor `Arguments:` list from `doc` and
+/// returns its text.
+fn take_argument_doc(doc: &mut String, name: &str) -> Option<String> {
+    let prefix = format!("- `{name}`:");
+    let line = doc
+        .lines()
+        .find(|line| line.starts_with(&prefix))?
+        .to_string();
+    *doc = doc
+        .lines()
+        .filter(|l| *l != line)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(format!(" {}", line[prefix.len()..].trim()))
+}
+
+/// `list_call_history` -> `ListCallHistory`.
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Appends items to the generated `types` module.
+fn add_to_types(file: &mut syn::File, items: Vec<syn::Item>) {
+    if let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) {
+        types.extend(items);
+    }
 }
 
 /// `T` of `Result<T, E>`.
@@ -1300,6 +1558,113 @@ components:
             compact.contains("pubkey:::std::option::Option<::std::string::String>"),
             "{code}"
         );
+    }
+
+    /// A document with one operation `listThings` of `extra` (YAML at the operation's
+    /// indentation) returning `status`.
+    fn one_operation(extra: &str, status: u16) -> String {
+        format!(
+            "\
+openapi: 3.0.3
+info: {{title: T, version: 1.0.0}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+{extra}      responses:
+        '{status}':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: array, items: {{type: string}}}}
+"
+        )
+    }
+
+    fn compact(code: &str) -> String {
+        code.split_whitespace().collect()
+    }
+
+    #[test]
+    fn a_lone_success_code_accepts_any_2xx() {
+        for status in [200, 201] {
+            let code = render(&one_operation("", status), "t.yaml", &ids(&[]), "h.rs")
+                .expect("generates")
+                .code;
+            assert!(code.contains("200..=299 =>"), "{status}: {code}");
+        }
+    }
+
+    #[test]
+    fn deprecated_operations_have_deprecated_methods() {
+        let code = render(
+            &one_operation("      deprecated: true\n", 200),
+            "t.yaml",
+            &ids(&[]),
+            "h.rs",
+        )
+        .expect("generates")
+        .code;
+        let compact = compact(&code);
+        assert!(
+            compact.contains(")]pubasyncfnlist_things<'a>(&'aself,)->Result<"),
+            "the wrapper is deprecated: {code}"
+        );
+        assert_eq!(compact.matches("#[deprecated(").count(), 1, "{code}");
+    }
+
+    #[test]
+    fn many_query_parameters_become_one_query_struct() {
+        let parameters = "      parameters:\n".to_string()
+            + &["pageNumber", "agentId", "callType", "search"]
+                .iter()
+                .map(|name| {
+                    format!(
+                        "        - {{name: {name}, in: query, description: The {name}., schema: {{type: string}}}}\n"
+                    )
+                })
+                .collect::<String>();
+        let code = render(
+            &one_operation(&parameters, 200),
+            "t.yaml",
+            &ids(&[]),
+            "h.rs",
+        )
+        .expect("generates")
+        .code;
+        let compact = compact(&code);
+        assert!(
+            compact.contains("pubasyncfnlist_things<'a>(&'aself,query:&'atypes::ListThingsQuery,)"),
+            "{code}"
+        );
+        assert!(
+            compact.contains(
+                "pubstructListThingsQuery{///ThepageNumber.pubpage_number:::std::option::Option<::std::string::String>,///TheagentId.pubagent_id"
+            ),
+            "fields in document order, with their docs: {code}"
+        );
+        assert!(compact.contains("query.call_type.as_deref()"), "{code}");
+
+        // Three stay positional.
+        let three = parameters.lines().take(4).collect::<Vec<_>>().join("\n") + "\n";
+        let code = render(&one_operation(&three, 200), "t.yaml", &ids(&[]), "h.rs")
+            .expect("generates")
+            .code;
+        assert!(!code.contains("ListThingsQuery"), "{code}");
+    }
+
+    #[test]
+    fn snake_case_matches_progenitor_method_names() {
+        for (id, method) in [
+            ("listCallHistoryV1", "list_call_history_v1"),
+            ("getCallHistory", "get_call_history"),
+            ("agentId", "agent_id"),
+            ("uploadKnowledgeBaseFile", "upload_knowledge_base_file"),
+            ("getHTTPStatus", "get_http_status"),
+            ("page", "page"),
+        ] {
+            assert_eq!(snake_case(id), method, "{id}");
+        }
     }
 
     #[test]

@@ -40,7 +40,13 @@ fn committed_client_is_current() {
         "crates/trillet/src/generated.rs is stale: run `cargo xtask gen` and commit it\n{}",
         text(&output)
     );
-    for id in ["startBatch", "validateBatchCsv", "previewBatchCsv"] {
+    for id in [
+        "startBatch",
+        "validateBatchCsv",
+        "previewBatchCsv",
+        "uploadCallFlowKnowledgeBaseFile",
+        "uploadKnowledgeBaseFile",
+    ] {
         assert!(text(&output).contains(&format!(
             "removed {id} (multipart/form-data): hand-written in crates/trillet"
         )));

@@ -1,6 +1,6 @@
 //! The batch operations progenitor can't generate (their request bodies are
-//! `multipart/form-data`), written by hand over the same client, headers and hooks, plus a
-//! convenience for the CSV template.
+//! `multipart/form-data`), written by hand over the same client, headers and hooks (see
+//! [`crate::uploads`]), plus a convenience for the CSV template.
 //!
 //! ```no_run
 //! # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
@@ -20,18 +20,12 @@ use std::future::poll_fn;
 use std::io::Read;
 use std::path::Path;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::ResponseValue;
 use reqwest::multipart::{Form, Part};
-use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
 use crate::Client;
-
-/// The operationIds of `openapi/trillet.yaml` implemented in this file instead of being
-/// generated. `cargo xtask gen` (and `gen --check`, and its tests) fail unless this is
-/// exactly the set of operations it removes from the generator's input.
-pub const HAND_WRITTEN_OPERATIONS: &[&str] = &["startBatch", "validateBatchCsv", "previewBatchCsv"];
 
 /// Largest CSV the API accepts.
 pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
@@ -224,41 +218,5 @@ impl Client {
         }
         String::from_utf8(bytes)
             .map_err(|_| Error::InvalidRequest("the CSV template is not UTF-8".to_string()))
-    }
-
-    /// Sends a multipart request through the generated client's reqwest client and hooks,
-    /// exactly as generated operations do, and decodes a 2xx JSON body.
-    async fn send_form<T: DeserializeOwned>(
-        &self,
-        operation_id: &'static str,
-        path: &str,
-        form: Form,
-    ) -> Result<ResponseValue<T>, Error> {
-        let api = &self.api;
-        let url = format!("{}{path}", api.baseurl());
-        let mut request = api
-            .client()
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form)
-            .build()
-            .map_err(Error::from_reqwest)?;
-        let info = OperationInfo { operation_id };
-        let outcome: Result<ResponseValue<T>, progenitor_client::Error<()>> = async {
-            api.pre(&mut request, &info).await?;
-            let result = api.exec(request, &info).await;
-            api.post(&result, &info).await?;
-            let response = result?;
-            if response.status().is_success() {
-                ResponseValue::from_response(response).await
-            } else {
-                Err(progenitor_client::Error::UnexpectedResponse(response))
-            }
-        }
-        .await;
-        match outcome {
-            Ok(value) => Ok(value),
-            Err(error) => Err(Error::from_generated(error).await),
-        }
     }
 }

@@ -15,6 +15,102 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///A call in progress. The single-call view adds `transcript`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ActiveCall {
+        ///Name of the AI agent.
+        #[serde(
+            rename = "aiAgentName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ai_agent_name: ::std::option::Option<::std::string::String>,
+        ///Customer's name.
+        #[serde(
+            rename = "customerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_name: ::std::option::Option<::std::string::String>,
+        ///Customer's number.
+        #[serde(
+            rename = "customerPhone",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_phone: ::std::option::Option<::std::string::String>,
+        ///Seconds so far.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
+        ///Identifier of the call.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Last utterance.
+        #[serde(
+            rename = "lastMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_message: ::std::option::Option<::std::string::String>,
+        ///Participants in the room.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub participants: ::std::vec::Vec<ActiveCallParticipant>,
+        ///Room of the call.
+        #[serde(
+            rename = "roomName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub room_name: ::std::option::Option<::std::string::String>,
+        ///Sentiment of the conversation, e.g. `positive`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sentiment: ::std::option::Option<::std::string::String>,
+        ///`active` here.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Live transcript (single-call view).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub transcript: ::std::vec::Vec<TranscriptEntry>,
+        ///Whether a transfer to a human was requested.
+        #[serde(
+            rename = "transferRequested",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_requested: ::std::option::Option<bool>,
+        ///Known values `phone`, `web`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    ///The calls in progress.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ActiveCallList {
+        ///Number of calls.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///The calls.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub data: ::std::vec::Vec<ActiveCall>,
+        ///When the list was read.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<::std::string::String>,
+    }
+    ///A participant of a call in progress.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ActiveCallParticipant {
+        ///Identity of the participant in the room (pass the agent's to `removeAgentFromCall`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///Whether this is the AI agent.
+        #[serde(
+            rename = "isAgent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_agent: ::std::option::Option<bool>,
+        ///When the participant joined.
+        #[serde(
+            rename = "joinedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub joined_at: ::std::option::Option<::std::string::String>,
+        ///Participant metadata.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
     ///A call session the agent is in.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ActiveSession {
@@ -671,6 +767,72 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_calls: ::std::option::Option<i64>,
     }
+    ///Body of `bindPhoneNumber` (the newer page's fields; the older page's dummy `name` is accepted).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct BindPhoneNumberRequest {
+        ///Key/value tags.
+        #[serde(
+            rename = "metadataTags",
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub metadata_tags: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        ///Unused (the older page's dummy field).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Office hours per weekday, e.g. `{"monday": ["09:00-17:00"], "tuesday": []}`.
+        #[serde(
+            rename = "officeHours",
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub office_hours: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Record calls (from ringing).
+        #[serde(
+            rename = "recordCalls",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub record_calls: ::std::option::Option<bool>,
+        ///Make recordings public.
+        #[serde(
+            rename = "recordingPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_public: ::std::option::Option<bool>,
+    }
+    ///Result of `bindPhoneNumber`; the newer page's `{agent, phoneNumber, pathwayId, direction}` or the older `{status, message}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct BindPhoneNumberResult {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<Agent>,
+        ///Direction of the number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        ///Human-readable result (older page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Call flow of the number.
+        #[serde(
+            rename = "pathwayId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pathway_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<PhoneNumberRecord>,
+        ///`success` (older page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
     ///The agent that handles a call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CallAgentSummary {
@@ -709,6 +871,35 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub voice_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Cost of a call, as `getCallHistory` returns it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallCost {
+        ///What the customer is charged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_charge: ::std::option::Option<f64>,
+    }
+    ///Data of `call.started`, `call.completed` and `call.failed` events.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallEventData {
+        ///Identifier of the agent.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Identifier of the call.
+        #[serde(
+            rename = "callId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_id: ::std::option::Option<::std::string::String>,
+        ///Length of the call in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
+        ///State of the call, e.g. `completed`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
     }
     ///A call flow as returned by the API. Servers may add fields; they are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1002,6 +1193,21 @@ string.
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
+    }
+    ///A call flow's knowledge-base files.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallFlowKnowledgeBase {
+        ///Identifier of the call flow.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<CallFlowSettings>,
+        ///Workspace of the call flow.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
     }
     ///Security settings of a call flow, as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1316,6 +1522,156 @@ string.
         )]
         pub welcome_message: ::std::option::Option<WelcomeMessageMode>,
     }
+    /**A call record. The list returns `cost` as a number and `timestamp`
+in Unix seconds; the single record returns `cost` as an object and
+`startTime`/`endTime` in Unix seconds. Every documented field of both
+is here; other keys are kept.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CallHistoryRecord {
+        ///Name or identifier of the agent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<::std::string::String>,
+        ///Identifier of the agent.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Post-call analysis, e.g. `answered_by_voicemail`.
+        #[serde(
+            rename = "analyzedData",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub analyzed_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Identifier of the call flow.
+        #[serde(
+            rename = "callFlowId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_flow_id: ::std::option::Option<::std::string::String>,
+        ///Name of the call flow.
+        #[serde(
+            rename = "callFlowName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_flow_name: ::std::option::Option<::std::string::String>,
+        ///Identifier of the call.
+        #[serde(
+            rename = "callId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_id: ::std::option::Option<::std::string::String>,
+        ///What the call cost; a number in lists, an object in the single record.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<CallHistoryRecordCost>,
+        ///When the record was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Known values `inbound`, `outbound`, `bidirectional`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        ///Length of the call in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
+        ///When the call ended (Unix seconds).
+        #[serde(
+            rename = "endTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub end_time: ::std::option::Option<f64>,
+        ///Caller's number.
+        #[serde(
+            rename = "fromPhoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_phone_number: ::std::option::Option<::std::string::String>,
+        ///Functions the agent called.
+        #[serde(
+            rename = "functionCalls",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub function_calls: ::std::vec::Vec<::serde_json::Value>,
+        ///Identifier of the record.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Metadata of the call.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Where the recording is, if recorded.
+        #[serde(
+            rename = "recordingUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_url: ::std::option::Option<::std::string::String>,
+        ///Room of the call session.
+        #[serde(
+            rename = "roomName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub room_name: ::std::option::Option<::std::string::String>,
+        ///When the call started (Unix seconds).
+        #[serde(
+            rename = "startTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_time: ::std::option::Option<f64>,
+        ///State of the call, e.g. `active`, `completed`, `failed`, `ongoing`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Summary of the conversation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
+        ///When the call happened (Unix seconds, with a fraction).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<f64>,
+        ///Called number.
+        #[serde(
+            rename = "toPhoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub to_phone_number: ::std::option::Option<::std::string::String>,
+        ///Transcript entries.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub transcript: ::std::vec::Vec<::serde_json::Value>,
+        ///When the record was last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Dynamic variables of the call.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Workspace of the call.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///What the call cost; a number in lists, an object in the single record.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CallHistoryRecordCost {
+        Number(f64),
+        CallCost(CallCost),
+    }
+    impl ::std::convert::From<f64> for CallHistoryRecordCost {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<CallCost> for CallHistoryRecordCost {
+        fn from(value: CallCost) -> Self {
+            Self::CallCost(value)
+        }
+    }
     ///Call limits and behaviour (`settings.callSetting` on the update and get pages, `settings.callSettings` on the create page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CallSetting {
@@ -1347,6 +1703,121 @@ string.
         )]
         pub trillet_voice_guard: ::std::option::Option<bool>,
     }
+    ///A `call.started`, `call.completed` or `call.failed` event, the only events whose data the docs show.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CallWebhookEvent {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<CallEventData>,
+        /**Type of a platform webhook event. Known values: `call.started`,
+`call.completed`, `call.failed`, `sms.sent`, `sms.delivered`,
+`agent.created`, `agent.updated`, `flow.created`, `flow.updated`.
+Receivers must accept unknown types.
+*/
+        pub event: ::std::string::String,
+    }
+    ///A messaging conversation with a customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Conversation {
+        ///Identifier of the omni-flow agent.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///When the conversation started.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer: ::std::option::Option<ConversationCustomer>,
+        ///Identifier of the conversation.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Messages, oldest first.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub messages: ::std::vec::Vec<ConversationMessage>,
+        ///Identifier of the message flow.
+        #[serde(
+            rename = "pathwayId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pathway_id: ::std::option::Option<::std::string::String>,
+        ///When the conversation last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Owner of the conversation.
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    ///The customer of a conversation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ConversationCustomer {
+        ///Customer's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Customer's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Customer's phone number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+    }
+    ///One message of a conversation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ConversationMessage {
+        ///When the message was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Known values `outbound`, `inbound`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        ///Identifier of the message.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Text of the message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the message was sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sent: ::std::option::Option<bool>,
+        ///Review state; seen values `approved`, `received`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When the message was last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    ///Conversations of a message flow; an array as documented, or a single object as in the page's example.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ConversationsOfFlow {
+        Array(::std::vec::Vec<Conversation>),
+        Conversation(Conversation),
+    }
+    impl ::std::convert::From<::std::vec::Vec<Conversation>> for ConversationsOfFlow {
+        fn from(value: ::std::vec::Vec<Conversation>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<Conversation> for ConversationsOfFlow {
+        fn from(value: Conversation) -> Self {
+            Self::Conversation(value)
+        }
+    }
     ///A problem found in one row of a CSV.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CsvRowProblem {
@@ -1359,6 +1830,13 @@ string.
         ///Line number in the file (1 is the header).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub row: ::std::option::Option<i64>,
+    }
+    ///Details of the customer for generation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CustomerDetails {
+        ///Customer's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///Body of a successful delete. Not documented; kept open so that whatever the server returns decodes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1452,6 +1930,41 @@ string.
                 })
         }
     }
+    ///Settings of email message flows.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct EmailSettings {
+        ///Signature of the emails.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature: ::std::option::Option<::std::string::String>,
+        ///Subject of the emails.
+        #[serde(
+            rename = "subjectLine",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subject_line: ::std::option::Option<::std::string::String>,
+    }
+    ///Result of `endActiveCall`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct EndCallResult {
+        ///When the call ended.
+        #[serde(
+            rename = "endTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub end_time: ::std::option::Option<::std::string::String>,
+        ///Human-readable result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Room of the call.
+        #[serde(
+            rename = "roomName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub room_name: ::std::option::Option<::std::string::String>,
+        ///Whether the call was ended.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
     /**Error body of every 4XX/5XX response. The documentation shows three
 shapes, all accepted here:
 1. flat with details: `{"error": "Agent not found", "details": "...", "code": "UNKNOWN_ERROR"}` (Send Call);
@@ -1529,6 +2042,83 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+    ///A folder of call flows or message flows.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct FlowFolder {
+        ///Colour as hex, e.g. `#3B82F6`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        ///When the folder was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Known values `call`, `message`.
+        #[serde(
+            rename = "flowType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub flow_type: ::std::option::Option<::std::string::String>,
+        ///Icon name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub icon: ::std::option::Option<::std::string::String>,
+        ///Identifier of the folder.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///`Flow` for call flows, `MessageFlow` for message flows.
+        #[serde(
+            rename = "pathwayModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pathway_model: ::std::option::Option<::std::string::String>,
+        ///Flows in the folder; identifiers, or objects `{_id, name, description, createdAt, updatedAt}` in `getFlowFolder`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub pathways: ::std::vec::Vec<::serde_json::Value>,
+        ///When the folder last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Workspace.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `createFlowFolder`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct FlowFolderCreate {
+        pub color: FolderColor,
+        #[serde(rename = "flowType")]
+        pub flow_type: FlowType,
+        pub icon: FolderIcon,
+        ///Name of the folder.
+        pub name: ::std::string::String,
+    }
+    ///Body of `updateFlowFolder`. Every field is optional (the page marks `color` and `icon` required; see CURATION.md).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct FlowFolderUpdate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<FolderColor>,
+        #[serde(
+            rename = "flowType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub flow_type: ::std::option::Option<FlowType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub icon: ::std::option::Option<FolderIcon>,
+        ///New name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
     ///A node of the flow graph, e.g. `{"id": "node1", "type": "start", "data": {"prompt": "..."}}`. Other keys are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FlowNode {
@@ -1541,6 +2131,61 @@ fields are kept.
         ///Kind of node, e.g. `start`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+    }
+    ///Kind of flow a folder holds.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum FlowType {
+        #[serde(rename = "call")]
+        Call,
+        #[serde(rename = "message")]
+        Message,
+    }
+    impl ::std::fmt::Display for FlowType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Call => f.write_str("call"),
+                Self::Message => f.write_str("message"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FlowType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "call" => Ok(Self::Call),
+                "message" => Ok(Self::Message),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FlowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FlowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///A webhook of a call flow, as returned. Carries the fields of both request spellings; other keys are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1722,6 +2367,200 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inbound: ::std::option::Option<::std::string::String>,
     }
+    ///Folder colour by name; returned as hex (`blue` #3B82F6, `green` #10B981, `teal` #14B8A6, `purple` #8B5CF6, `orange` #F97316, `red` #EF4444).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum FolderColor {
+        #[serde(rename = "blue")]
+        Blue,
+        #[serde(rename = "green")]
+        Green,
+        #[serde(rename = "teal")]
+        Teal,
+        #[serde(rename = "purple")]
+        Purple,
+        #[serde(rename = "orange")]
+        Orange,
+        #[serde(rename = "red")]
+        Red,
+    }
+    impl ::std::fmt::Display for FolderColor {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Blue => f.write_str("blue"),
+                Self::Green => f.write_str("green"),
+                Self::Teal => f.write_str("teal"),
+                Self::Purple => f.write_str("purple"),
+                Self::Orange => f.write_str("orange"),
+                Self::Red => f.write_str("red"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FolderColor {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "blue" => Ok(Self::Blue),
+                "green" => Ok(Self::Green),
+                "teal" => Ok(Self::Teal),
+                "purple" => Ok(Self::Purple),
+                "orange" => Ok(Self::Orange),
+                "red" => Ok(Self::Red),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FolderColor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FolderColor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Body of `addFlowToFolder`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct FolderFlowAssignment {
+        ///Identifier of the call flow or message flow.
+        #[serde(rename = "pathwayId")]
+        pub pathway_id: ::std::string::String,
+        #[serde(rename = "pathwayType")]
+        pub pathway_type: FlowType,
+    }
+    ///Folder icon.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum FolderIcon {
+        #[serde(rename = "folder")]
+        Folder,
+        #[serde(rename = "file")]
+        File,
+        #[serde(rename = "phone")]
+        Phone,
+        #[serde(rename = "headphone")]
+        Headphone,
+        #[serde(rename = "voice")]
+        Voice,
+        #[serde(rename = "message")]
+        Message,
+    }
+    impl ::std::fmt::Display for FolderIcon {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Folder => f.write_str("folder"),
+                Self::File => f.write_str("file"),
+                Self::Phone => f.write_str("phone"),
+                Self::Headphone => f.write_str("headphone"),
+                Self::Voice => f.write_str("voice"),
+                Self::Message => f.write_str("message"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FolderIcon {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "folder" => Ok(Self::Folder),
+                "file" => Ok(Self::File),
+                "phone" => Ok(Self::Phone),
+                "headphone" => Ok(Self::Headphone),
+                "voice" => Ok(Self::Voice),
+                "message" => Ok(Self::Message),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FolderIcon {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FolderIcon {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Metadata of a generated message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GenerateMessageMetadata {
+        #[serde(
+            rename = "customerDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_details: ::std::option::Option<CustomerDetails>,
+    }
+    ///Body of `generateMessage`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct GenerateMessageRequest {
+        ///Send the generated message automatically (after the flow's delay).
+        pub autopilot: bool,
+        ///Inputs for the AI generation.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Identifier of an active message flow.
+        #[serde(rename = "flowId")]
+        pub flow_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<GenerateMessageMetadata>,
+        ///Recipient; an E.164 number for SMS flows, an email address for email flows.
+        pub to: ::std::string::String,
+    }
+    ///Result of `generateMessage`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GeneratedMessage {
+        ///Identifier of the (new or existing) conversation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conversation_id: ::std::option::Option<::std::string::String>,
+        ///The flow's `initiationMessage`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Identifier of the message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        ///`success` when a message was generated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
     ///Body of `initiateCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -1758,6 +2597,50 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    ///A workspace knowledge base.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct KnowledgeBase {
+        ///When it was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///What it holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Files.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub files: ::std::vec::Vec<KnowledgeBaseFileInfo>,
+        ///Identifier of the knowledge base.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Workspace.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `createKnowledgeBase`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct KnowledgeBaseCreate {
+        ///What it holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name of the knowledge base.
+        pub name: ::std::string::String,
+    }
     ///A file in a call flow's knowledge base.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct KnowledgeBaseFile {
@@ -1770,6 +2653,631 @@ fields are kept.
         ///Where the file can be read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    ///A file of a knowledge base.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct KnowledgeBaseFileInfo {
+        ///File name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Size in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        ///MIME type.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When the file was uploaded.
+        #[serde(
+            rename = "uploadedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub uploaded_at: ::std::option::Option<::std::string::String>,
+    }
+    ///One file sent as the `file` part of a `multipart/form-data` body.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct KnowledgeBaseFileUpload {
+        ///The file (PDF, TXT, DOCX or MD).
+        pub file: ::std::string::String,
+    }
+    ///Result of `uploadKnowledgeBaseFile`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct KnowledgeBaseFileUploaded {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<KnowledgeBaseFileInfo>,
+        ///Whether the upload succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    ///One file sent as the `uploadedFile` part of a `multipart/form-data` body.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct KnowledgeBaseUpload {
+        ///The file (PDF, TXT, DOCX, MD, CSV or JSON; at most 50 MB).
+        #[serde(rename = "uploadedFile")]
+        pub uploaded_file: ::std::string::String,
+    }
+    ///`ListCallHistoryCallType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListCallHistoryCallType {
+        #[serde(rename = "sip")]
+        Sip,
+        #[serde(rename = "web")]
+        Web,
+    }
+    impl ::std::fmt::Display for ListCallHistoryCallType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sip => f.write_str("sip"),
+                Self::Web => f.write_str("web"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCallHistoryCallType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sip" => Ok(Self::Sip),
+                "web" => Ok(Self::Web),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCallHistoryCallType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCallHistoryCallType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListCallHistoryDirection`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListCallHistoryDirection {
+        #[serde(rename = "inbound")]
+        Inbound,
+        #[serde(rename = "outbound")]
+        Outbound,
+    }
+    impl ::std::fmt::Display for ListCallHistoryDirection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Inbound => f.write_str("inbound"),
+                Self::Outbound => f.write_str("outbound"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCallHistoryDirection {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "inbound" => Ok(Self::Inbound),
+                "outbound" => Ok(Self::Outbound),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCallHistoryDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCallHistoryDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What to do with the message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MessageActionMetadata {
+        ///The action; values not documented (the page speaks of editing and rejecting, e.g. `edit`, `reject`).
+        pub action: ::std::string::String,
+        ///New text, when editing.
+        #[serde(
+            rename = "editedMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edited_message: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `applyMessageAction`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageActionRequest {
+        pub metadata: MessageActionMetadata,
+    }
+    ///Result of `applyMessageAction`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MessageActionResult {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<ReviewedMessage>,
+        ///`success` when the action was applied.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///Channel of a message flow.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageChannel {
+        #[serde(rename = "SMS")]
+        Sms,
+        Email,
+    }
+    impl ::std::fmt::Display for MessageChannel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sms => f.write_str("SMS"),
+                Self::Email => f.write_str("Email"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageChannel {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SMS" => Ok(Self::Sms),
+                "Email" => Ok(Self::Email),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageChannel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageChannel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A message flow, as returned. Other keys are kept.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MessageFlow {
+        ///Identifier of the omni-flow agent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<::std::string::String>,
+        ///Whether generated messages are sent without review.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub autopilot: ::std::option::Option<bool>,
+        ///When the flow was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///What the flow handles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Known values `inbound`, `outbound`, `bidirectional`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        ///Identifier of the flow.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///First message.
+        #[serde(
+            rename = "initiationMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub initiation_message: ::std::option::Option<::std::string::String>,
+        ///Whether the flow is active.
+        #[serde(
+            rename = "isActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_active: ::std::option::Option<bool>,
+        ///Known values `SMS`, `Email`.
+        #[serde(
+            rename = "messageChannel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_channel: ::std::option::Option<::std::string::String>,
+        ///Name of the flow.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///System prompt.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prompt: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<MessageFlowSettings>,
+        ///When the flow was last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///Document revision counter.
+        #[serde(rename = "__v", skip_serializing_if = "::std::option::Option::is_none")]
+        pub v: ::std::option::Option<i64>,
+        ///Workspace of the flow.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `createMessageFlow`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageFlowCreate {
+        ///Identifier of the omni-flow agent that writes the messages.
+        pub agent: ::std::string::String,
+        ///Send generated messages without review.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub autopilot: ::std::option::Option<bool>,
+        ///What the flow handles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub direction: MessageFlowDirection,
+        ///First message; `generateMessage` returns it.
+        #[serde(rename = "initiationMessage")]
+        pub initiation_message: ::std::string::String,
+        ///Whether the flow is active.
+        #[serde(
+            rename = "isActive",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_active: ::std::option::Option<bool>,
+        #[serde(rename = "messageChannel")]
+        pub message_channel: MessageChannel,
+        ///Name, e.g. `New Years Sale`.
+        pub name: ::std::string::String,
+        ///System prompt.
+        pub prompt: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<MessageFlowSettingsCreate>,
+    }
+    ///Direction of a message flow.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum MessageFlowDirection {
+        #[serde(rename = "inbound")]
+        Inbound,
+        #[serde(rename = "outbound")]
+        Outbound,
+        #[serde(rename = "bidirectional")]
+        Bidirectional,
+    }
+    impl ::std::fmt::Display for MessageFlowDirection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Inbound => f.write_str("inbound"),
+                Self::Outbound => f.write_str("outbound"),
+                Self::Bidirectional => f.write_str("bidirectional"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageFlowDirection {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "inbound" => Ok(Self::Inbound),
+                "outbound" => Ok(Self::Outbound),
+                "bidirectional" => Ok(Self::Bidirectional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageFlowDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageFlowDirection {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Response timing in `createMessageFlow`. The create page's playground
+puts the working-hours fields directly here; the response and the
+update page nest them under `workingHours`. Both are accepted.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageFlowResponseSettingsCreate {
+        ///Seconds to wait before replying.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delay: ::std::option::Option<f64>,
+        ///Whether working hours apply.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///End of the day, `HH:MM`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end: ::std::option::Option<::std::string::String>,
+        ///Reply outside working hours.
+        #[serde(
+            rename = "outOfHoursMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub out_of_hours_message: ::std::option::Option<::std::string::String>,
+        ///Start of the day, `HH:MM`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start: ::std::option::Option<::std::string::String>,
+        ///IANA time zone.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "workingHours",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub working_hours: ::std::option::Option<WorkingHours>,
+    }
+    ///Security settings of a message flow.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MessageFlowSecurity {
+        ///HIPAA compliance.
+        #[serde(
+            rename = "hipaaCompliance",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hipaa_compliance: ::std::option::Option<bool>,
+    }
+    ///Settings of a message flow, as returned. Other keys are kept.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MessageFlowSettings {
+        #[serde(
+            rename = "emailSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_settings: ::std::option::Option<EmailSettings>,
+        ///Knowledge bases of the flow.
+        #[serde(
+            rename = "knowledgeBases",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub knowledge_bases: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(
+            rename = "responseSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_settings: ::std::option::Option<ResponseSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<MessageFlowSecurity>,
+    }
+    ///Settings in `createMessageFlow`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageFlowSettingsCreate {
+        #[serde(
+            rename = "emailSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_settings: ::std::option::Option<EmailSettings>,
+        #[serde(
+            rename = "responseSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_settings: ::std::option::Option<MessageFlowResponseSettingsCreate>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<MessageFlowSecurity>,
+    }
+    ///Settings in `updateMessageFlow`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageFlowSettingsUpdate {
+        #[serde(
+            rename = "emailSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub email_settings: ::std::option::Option<EmailSettings>,
+        #[serde(
+            rename = "responseSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_settings: ::std::option::Option<ResponseSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub security: ::std::option::Option<MessageFlowSecurity>,
+    }
+    ///Body of `updateMessageFlow`. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct MessageFlowUpdate {
+        ///What the flow handles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<MessageFlowSettingsUpdate>,
+        ///When `true`, flips `autopilot`.
+        #[serde(
+            rename = "toggleAutopilot",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub toggle_autopilot: ::std::option::Option<bool>,
+    }
+    ///A messaging agent. The create, list and get examples have no `_id`, so it is optional here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct OmniFlowAgent {
+        ///When the agent was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Identifier of the agent.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /**Name of the language model that writes the agent's replies. The set
+grows as Trillet adds models, so any string is accepted. Known values:
+`gpt-4o-mini` (default), `gpt-4o`, `gpt-4o-enterprise`, `gpt-4.1`,
+`gpt-4.1-mini`, `gpt-4.1-enterprise`, `gpt-4.1-mini-enterprise`,
+`gpt-5`, `gemini-2.5-flash`, `gemini-2.0-flash-001`,
+`gemini-2.0-flash-live-001`, `gemini-live-2.5-flash-preview`,
+`gemini-2.5-flash-preview-native-audio-dialog`,
+`geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
+The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+*/
+        #[serde(
+            rename = "llmModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub llm_model: ::std::option::Option<::std::string::String>,
+        ///Known values `SMS`, `Email`.
+        #[serde(
+            rename = "messageChannel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_channel: ::std::option::Option<::std::string::String>,
+        ///Name of the agent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Phone number of the agent; an id string, an object, or `null` depending on the page.
+        #[serde(
+            rename = "phoneNumberId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number_id: ::std::option::Option<::serde_json::Value>,
+        ///Settings of the agent.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub settings: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Known values `pending`, `ready`, `error`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When the agent was last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///User who created the agent.
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Document revision counter.
+        #[serde(rename = "__v", skip_serializing_if = "::std::option::Option::is_none")]
+        pub v: ::std::option::Option<i64>,
+        ///Workspace of the agent.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `createOmniFlowAgent`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct OmniFlowAgentCreate {
+        /**Name of the language model that writes the agent's replies. The set
+grows as Trillet adds models, so any string is accepted. Known values:
+`gpt-4o-mini` (default), `gpt-4o`, `gpt-4o-enterprise`, `gpt-4.1`,
+`gpt-4.1-mini`, `gpt-4.1-enterprise`, `gpt-4.1-mini-enterprise`,
+`gpt-5`, `gemini-2.5-flash`, `gemini-2.0-flash-001`,
+`gemini-2.0-flash-live-001`, `gemini-live-2.5-flash-preview`,
+`gemini-2.5-flash-preview-native-audio-dialog`,
+`geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
+The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+*/
+        #[serde(rename = "llmModel")]
+        pub llm_model: ::std::string::String,
+        ///Name of the agent.
+        pub name: ::std::string::String,
+        ///Settings of the agent (not described).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub settings: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///Body of `updateOmniFlowAgent`. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct OmniFlowAgentUpdate {
+        /**Name of the language model that writes the agent's replies. The set
+grows as Trillet adds models, so any string is accepted. Known values:
+`gpt-4o-mini` (default), `gpt-4o`, `gpt-4o-enterprise`, `gpt-4.1`,
+`gpt-4.1-mini`, `gpt-4.1-enterprise`, `gpt-4.1-mini-enterprise`,
+`gpt-5`, `gemini-2.5-flash`, `gemini-2.0-flash-001`,
+`gemini-2.0-flash-live-001`, `gemini-live-2.5-flash-preview`,
+`gemini-2.5-flash-preview-native-audio-dialog`,
+`geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
+The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+*/
+        #[serde(
+            rename = "llmModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub llm_model: ::std::option::Option<::std::string::String>,
+        ///New name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ttsModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tts_model: ::std::option::Option<TtsModelUpdate>,
     }
     ///Where a page stands in the whole list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1801,6 +3309,366 @@ fields are kept.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_pages: ::std::option::Option<i64>,
+    }
+    ///Configuration of a phone number.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PhoneNumberConfig {
+        ///Agent the number is bound to.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Known values `inbound`, `outbound`, `bidirectional`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        ///Known values `call`, `message`.
+        #[serde(
+            rename = "flowType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub flow_type: ::std::option::Option<::std::string::String>,
+        ///Tags (an array of strings here; an object on the bind page).
+        #[serde(
+            rename = "metadataTags",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_tags: ::std::option::Option<::serde_json::Value>,
+        ///Office hours, e.g. `{"enabled": false}`.
+        #[serde(
+            rename = "officeHours",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub office_hours: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Identifier of the number.
+        #[serde(
+            rename = "phoneNumberId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number_id: ::std::option::Option<::std::string::String>,
+        ///Whether calls are recorded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recording: ::std::option::Option<bool>,
+        ///State of the number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Caller id shown on transfers; known values `agent`, `customer`.
+        #[serde(
+            rename = "transferCallerIdMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_caller_id_mode: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `updatePhoneNumberConfig`. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct PhoneNumberConfigUpdate {
+        ///Agent to bind the number to.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Label of the number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///Longest call, in seconds.
+        #[serde(
+            rename = "maxCallDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_call_duration: ::std::option::Option<f64>,
+        ///Tags of the number.
+        #[serde(
+            rename = "metadataTags",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub metadata_tags: ::std::vec::Vec<::std::string::String>,
+        ///Office hours (shape not described).
+        #[serde(
+            rename = "officeHours",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub office_hours: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Record calls.
+        #[serde(
+            rename = "recordingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_enabled: ::std::option::Option<bool>,
+        ///Caller id shown on transfers.
+        #[serde(
+            rename = "transferCallerIdMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_caller_id_mode: ::std::option::Option<
+            PhoneNumberConfigUpdateTransferCallerIdMode,
+        >,
+    }
+    ///Caller id shown on transfers.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PhoneNumberConfigUpdateTransferCallerIdMode {
+        #[serde(rename = "agent")]
+        Agent,
+        #[serde(rename = "customer")]
+        Customer,
+    }
+    impl ::std::fmt::Display for PhoneNumberConfigUpdateTransferCallerIdMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Agent => f.write_str("agent"),
+                Self::Customer => f.write_str("customer"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PhoneNumberConfigUpdateTransferCallerIdMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "agent" => Ok(Self::Agent),
+                "customer" => Ok(Self::Customer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PhoneNumberConfigUpdateTransferCallerIdMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PhoneNumberConfigUpdateTransferCallerIdMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A phone number of the workspace. Other keys are kept.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PhoneNumberRecord {
+        ///Call agent of the number.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Country code, e.g. `US`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///When the record was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///When the number expires.
+        #[serde(
+            rename = "expiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///Kind of flow the number serves (values vary across pages, e.g. `call`, `message`, `outbound`).
+        #[serde(
+            rename = "flowType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub flow_type: ::std::option::Option<::std::string::String>,
+        ///Identifier of the record (the `phoneNumberId` of other operations).
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the number was brought from elsewhere.
+        #[serde(
+            rename = "isExternal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_external: ::std::option::Option<bool>,
+        ///Message flow of the number.
+        #[serde(
+            rename = "messagePathwayId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_pathway_id: ::std::option::Option<::std::string::String>,
+        ///Tags; an array of strings on the configuration pages, an object on the bind page.
+        #[serde(
+            rename = "metadataTags",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_tags: ::std::option::Option<::serde_json::Value>,
+        ///Monthly price.
+        #[serde(
+            rename = "monthlyPrice",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub monthly_price: ::std::option::Option<f64>,
+        ///Office hours (shape not described; e.g. `{"monday": ["09:00-17:00"]}`).
+        #[serde(
+            rename = "officeHours",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub office_hours: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Messaging agent of the number.
+        #[serde(
+            rename = "omniFlowAgentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub omni_flow_agent_id: ::std::option::Option<::std::string::String>,
+        ///Call flow of the number.
+        #[serde(
+            rename = "pathwayId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pathway_id: ::std::option::Option<::std::string::String>,
+        ///The number (E.164).
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        ///E.164 numbers (the field docs' shape of this endpoint).
+        #[serde(
+            rename = "phoneNumbers",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+        ///Telephony provider, e.g. `twilio`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///Whether calls are recorded.
+        #[serde(
+            rename = "recordingEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_enabled: ::std::option::Option<bool>,
+        ///Whether recordings are public.
+        #[serde(
+            rename = "recordingPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recording_public: ::std::option::Option<bool>,
+        ///Twilio id of the number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sid: ::std::option::Option<::std::string::String>,
+        ///State, e.g. `active`, `released`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Whether call transfers are enabled.
+        #[serde(
+            rename = "transferEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transfer_enabled: ::std::option::Option<bool>,
+        ///SIP trunk termination host.
+        #[serde(
+            rename = "trunkTerminationUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trunk_termination_url: ::std::option::Option<::std::string::String>,
+        ///Known values `local`, `tollFree`, `mobile`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When the record was last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        ///User who added the number.
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Document revision counter.
+        #[serde(rename = "__v", skip_serializing_if = "::std::option::Option::is_none")]
+        pub v: ::std::option::Option<i64>,
+        ///Workspace of the number.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Kind of phone number.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PhoneNumberType {
+        #[serde(rename = "local")]
+        Local,
+        #[serde(rename = "tollFree")]
+        TollFree,
+        #[serde(rename = "mobile")]
+        Mobile,
+    }
+    impl ::std::fmt::Display for PhoneNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Local => f.write_str("local"),
+                Self::TollFree => f.write_str("tollFree"),
+                Self::Mobile => f.write_str("mobile"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PhoneNumberType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "local" => Ok(Self::Local),
+                "tollFree" => Ok(Self::TollFree),
+                "mobile" => Ok(Self::Mobile),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PhoneNumberType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PhoneNumberType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///Prompt configuration of a call flow. Only `simple` is accepted now; older flows report `flow`.
     #[derive(
@@ -1886,6 +3754,94 @@ fields are kept.
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    ///Body of `purchasePhoneNumber`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct PurchasePhoneNumberRequest {
+        ///Regulatory address id, required in some countries.
+        #[serde(
+            rename = "addressSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub address_sid: ::std::option::Option<::std::string::String>,
+        ///Country code, e.g. `US`, `CA`, `AU`, `GB`.
+        pub country: PurchasePhoneNumberRequestCountry,
+        ///Coupon code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub coupon: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: E164PhoneNumber,
+        #[serde(rename = "type")]
+        pub type_: PhoneNumberType,
+    }
+    ///Country code, e.g. `US`, `CA`, `AU`, `GB`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PurchasePhoneNumberRequestCountry(::std::string::String);
+    impl ::std::ops::Deref for PurchasePhoneNumberRequestCountry {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PurchasePhoneNumberRequestCountry>
+    for ::std::string::String {
+        fn from(value: PurchasePhoneNumberRequestCountry) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PurchasePhoneNumberRequestCountry {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 2usize {
+                return Err("shorter than 2 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PurchasePhoneNumberRequestCountry {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PurchasePhoneNumberRequestCountry {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PurchasePhoneNumberRequestCountry {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Result of `purchasePhoneNumber`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PurchasedPhoneNumber {
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<PhoneNumberRecord>,
+        ///Whether the purchase succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
     ///A call of a batch that finished recently.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RecentBatchCall {
@@ -1920,6 +3876,47 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    ///Body of `registerExternalNumber`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct RegisterExternalNumberRequest {
+        pub credentials: TwilioCredentials,
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: E164PhoneNumber,
+        ///Telephony provider; only `twilio` is supported today.
+        pub provider: ::std::string::String,
+    }
+    ///Body of `removeAgentFromCall`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct RemoveAgentRequest {
+        ///Identity of the AI agent participant (see `ActiveCallParticipant.identity`).
+        #[serde(rename = "participantIdentity")]
+        pub participant_identity: ::std::string::String,
+    }
+    ///Result of `removeAgentFromCall`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RemoveAgentResult {
+        ///Human-readable result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Tracks of the agent that were muted.
+        #[serde(
+            rename = "mutedTracks",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub muted_tracks: ::std::vec::Vec<::std::string::String>,
+        ///Room of the call.
+        #[serde(
+            rename = "roomName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub room_name: ::std::option::Option<::std::string::String>,
+        ///Whether the agent was muted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
     ///Response timing of the agent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResponseSettings {
@@ -1931,6 +3928,28 @@ fields are kept.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub working_hours: ::std::option::Option<WorkingHours>,
+    }
+    ///A message after an action.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ReviewedMessage {
+        ///Identifier of the message.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Text of the message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the message was sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sent: ::std::option::Option<bool>,
+        ///Review state, e.g. `approved`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When the action was taken.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<::std::string::String>,
+        ///Recipient.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::string::String>,
     }
     ///Body of `sendCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2021,6 +4040,33 @@ fields are kept.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub smart_callback_config: ::std::option::Option<SmartCallbackConfig>,
+    }
+    ///A status with a human-readable message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct StatusMessage {
+        ///Human-readable result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///`success` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///Whether the request succeeded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SuccessFlag {
+        ///`true` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    ///One utterance of a call.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TranscriptEntry {
+        ///What was said.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
+        ///Who spoke; known values `agent`, `customer`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
     }
     ///Voice configuration of an agent, as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2124,6 +4170,92 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub voice_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Twilio account credentials. Secrets.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct TwilioCredentials {
+        ///Twilio account SID.
+        #[serde(rename = "accountSid")]
+        pub account_sid: ::std::string::String,
+        ///Twilio auth token. A secret.
+        #[serde(rename = "authToken")]
+        pub auth_token: ::std::string::String,
+    }
+    ///The workspace's phone numbers; an array of records, or a single record as in the page's example.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum UserPhoneNumbers {
+        Array(::std::vec::Vec<PhoneNumberRecord>),
+        PhoneNumberRecord(PhoneNumberRecord),
+    }
+    impl ::std::convert::From<::std::vec::Vec<PhoneNumberRecord>> for UserPhoneNumbers {
+        fn from(value: ::std::vec::Vec<PhoneNumberRecord>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<PhoneNumberRecord> for UserPhoneNumbers {
+        fn from(value: PhoneNumberRecord) -> Self {
+            Self::PhoneNumberRecord(value)
+        }
+    }
+    ///Body of `connectWebCall`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct WebCallConnectRequest {
+        ///Identifier of the agent to talk to.
+        #[serde(rename = "agentId")]
+        pub agent_id: ::std::string::String,
+        ///Mode of the session; `voice` is the only documented value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+    }
+    ///Body of `disconnectWebCall`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    pub struct WebCallDisconnectRequest {
+        ///Room of the web call session to end.
+        #[serde(rename = "roomName")]
+        pub room_name: ::std::string::String,
+    }
+    ///A web call session to join.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct WebCallSession {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<CallAgentSummary>,
+        ///Identifier of the call.
+        #[serde(
+            rename = "callId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_id: ::std::option::Option<::std::string::String>,
+        ///Room of the session.
+        #[serde(
+            rename = "roomName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub room_name: ::std::option::Option<::std::string::String>,
+        ///`success` when the session was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///JWT to join the room. A credential; do not log it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+    }
+    /**Body of a platform webhook request ("Coming Soon" in the docs). Signed
+with HMAC-SHA256 of the raw body in the `X-Trillet-Signature` header.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookEvent {
+        ///The event's data; `CallEventData` for `call.*` events. Other events' data are not documented.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        /**Type of a platform webhook event. Known values: `call.started`,
+`call.completed`, `call.failed`, `sms.sent`, `sms.delivered`,
+`agent.created`, `agent.updated`, `flow.created`, `flow.updated`.
+Receivers must accept unknown types.
+*/
+        pub event: ::std::string::String,
     }
     ///A value taken from a webhook's response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2237,6 +4369,73 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
     }
+    ///A workspace.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Workspace {
+        ///When the workspace was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Identifier of the workspace (the `x-workspace-id` value).
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Initials shown in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub initials: ::std::option::Option<::std::string::String>,
+        ///Whether the user is an external guest here.
+        #[serde(
+            rename = "isExternal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_external: ::std::option::Option<bool>,
+        ///Whether this is the user's master workspace.
+        #[serde(
+            rename = "isMasterWorkspace",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_master_workspace: ::std::option::Option<bool>,
+        ///Name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Plan, e.g. `build_plan`.
+        #[serde(
+            rename = "pricingTier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pricing_tier: ::std::option::Option<::std::string::String>,
+        ///Members.
+        #[serde(
+            rename = "teamMembers",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub team_members: ::std::vec::Vec<::serde_json::Value>,
+        ///When it last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    ///The user's workspaces; an array as documented, or one object as in the page's example.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum Workspaces {
+        Array(::std::vec::Vec<Workspace>),
+        Workspace(Workspace),
+    }
+    impl ::std::convert::From<::std::vec::Vec<Workspace>> for Workspaces {
+        fn from(value: ::std::vec::Vec<Workspace>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<Workspace> for Workspaces {
+        fn from(value: Workspace) -> Self {
+            Self::Workspace(value)
+        }
+    }
     /// Generation of default values for serde.
     pub mod defaults {
         pub(super) fn tts_model_voice_id() -> ::std::string::String {
@@ -2330,6 +4529,56 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             }
         }
     }
+    impl FlowFolderCreate {
+        /** The `FlowFolderCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `FlowFolderCreate { field: value, ..FlowFolderCreate::new(name, color, icon, flow_type) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            color: FolderColor,
+            icon: FolderIcon,
+            flow_type: FlowType,
+        ) -> Self {
+            Self {
+                color,
+                flow_type,
+                icon,
+                name: name.into(),
+            }
+        }
+    }
+    impl FolderFlowAssignment {
+        /** The `FolderFlowAssignment` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `FolderFlowAssignment { field: value, ..FolderFlowAssignment::new(pathway_id, pathway_type) }`.*/
+        pub fn new(
+            pathway_id: impl ::std::convert::Into<::std::string::String>,
+            pathway_type: FlowType,
+        ) -> Self {
+            Self {
+                pathway_id: pathway_id.into(),
+                pathway_type,
+            }
+        }
+    }
+    impl GenerateMessageRequest {
+        /** The `GenerateMessageRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `GenerateMessageRequest { field: value, ..GenerateMessageRequest::new(flow_id, to, autopilot) }`.*/
+        pub fn new(
+            flow_id: impl ::std::convert::Into<::std::string::String>,
+            to: impl ::std::convert::Into<::std::string::String>,
+            autopilot: bool,
+        ) -> Self {
+            Self {
+                autopilot,
+                dynamic: ::std::default::Default::default(),
+                flow_id: flow_id.into(),
+                metadata: ::std::default::Default::default(),
+                to: to.into(),
+            }
+        }
+    }
     impl InitiateCallRequest {
         /** The `InitiateCallRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -2344,6 +4593,123 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
                 dynamic_variables: ::std::default::Default::default(),
                 metadata: ::std::default::Default::default(),
                 to,
+            }
+        }
+    }
+    impl KnowledgeBaseCreate {
+        /** The `KnowledgeBaseCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `KnowledgeBaseCreate { field: value, ..KnowledgeBaseCreate::new(name) }`.*/
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                description: ::std::default::Default::default(),
+                name: name.into(),
+            }
+        }
+    }
+    impl MessageActionMetadata {
+        /** The `MessageActionMetadata` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `MessageActionMetadata { field: value, ..MessageActionMetadata::new(action) }`.*/
+        pub fn new(action: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                action: action.into(),
+                edited_message: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl MessageActionRequest {
+        /** The `MessageActionRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `MessageActionRequest { field: value, ..MessageActionRequest::new(metadata) }`.*/
+        pub fn new(metadata: MessageActionMetadata) -> Self {
+            Self { metadata }
+        }
+    }
+    impl MessageFlowCreate {
+        /** The `MessageFlowCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `MessageFlowCreate { field: value, ..MessageFlowCreate::new(name, direction, agent, initiation_message, prompt, message_channel) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            direction: MessageFlowDirection,
+            agent: impl ::std::convert::Into<::std::string::String>,
+            initiation_message: impl ::std::convert::Into<::std::string::String>,
+            prompt: impl ::std::convert::Into<::std::string::String>,
+            message_channel: MessageChannel,
+        ) -> Self {
+            Self {
+                agent: agent.into(),
+                autopilot: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                direction,
+                initiation_message: initiation_message.into(),
+                is_active: ::std::default::Default::default(),
+                message_channel,
+                name: name.into(),
+                prompt: prompt.into(),
+                settings: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl OmniFlowAgentCreate {
+        /** The `OmniFlowAgentCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `OmniFlowAgentCreate { field: value, ..OmniFlowAgentCreate::new(name, llm_model) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            llm_model: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                llm_model: llm_model.into(),
+                name: name.into(),
+                settings: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl PurchasePhoneNumberRequest {
+        /** The `PurchasePhoneNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `PurchasePhoneNumberRequest { field: value, ..PurchasePhoneNumberRequest::new(country, type_, phone_number) }`.*/
+        pub fn new(
+            country: PurchasePhoneNumberRequestCountry,
+            type_: PhoneNumberType,
+            phone_number: E164PhoneNumber,
+        ) -> Self {
+            Self {
+                address_sid: ::std::default::Default::default(),
+                country,
+                coupon: ::std::default::Default::default(),
+                phone_number,
+                type_,
+            }
+        }
+    }
+    impl RegisterExternalNumberRequest {
+        /** The `RegisterExternalNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `RegisterExternalNumberRequest { field: value, ..RegisterExternalNumberRequest::new(phone_number, provider, credentials) }`.*/
+        pub fn new(
+            phone_number: E164PhoneNumber,
+            provider: impl ::std::convert::Into<::std::string::String>,
+            credentials: TwilioCredentials,
+        ) -> Self {
+            Self {
+                credentials,
+                phone_number,
+                provider: provider.into(),
+            }
+        }
+    }
+    impl RemoveAgentRequest {
+        /** The `RemoveAgentRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `RemoveAgentRequest { field: value, ..RemoveAgentRequest::new(participant_identity) }`.*/
+        pub fn new(
+            participant_identity: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                participant_identity: participant_identity.into(),
             }
         }
     }
@@ -2388,6 +4754,71 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
                 voice_id: ::std::default::Default::default(),
             }
         }
+    }
+    impl TwilioCredentials {
+        /** The `TwilioCredentials` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `TwilioCredentials { field: value, ..TwilioCredentials::new(account_sid, auth_token) }`.*/
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            auth_token: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: account_sid.into(),
+                auth_token: auth_token.into(),
+            }
+        }
+    }
+    impl WebCallConnectRequest {
+        /** The `WebCallConnectRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WebCallConnectRequest { field: value, ..WebCallConnectRequest::new(agent_id) }`.*/
+        pub fn new(agent_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                agent_id: agent_id.into(),
+                mode: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl WebCallDisconnectRequest {
+        /** The `WebCallDisconnectRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WebCallDisconnectRequest { field: value, ..WebCallDisconnectRequest::new(room_name) }`.*/
+        pub fn new(room_name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                room_name: room_name.into(),
+            }
+        }
+    }
+    /** The query parameters of [`Client::list_call_history`](crate::Client::list_call_history), all optional.
+
+ Set the ones you need and default the rest: `ListCallHistoryQuery { page: Some(..), ..Default::default() }`.*/
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ListCallHistoryQuery {
+        /// Page number, 1-based.
+        pub page: Option<::std::num::NonZeroU32>,
+        /// Records per page.
+        pub limit: Option<::std::num::NonZeroU32>,
+        /// Only calls of this agent.
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        /// Only calls of this call flow.
+        pub pathway_id: ::std::option::Option<::std::string::String>,
+        /// Only calls of this batch.
+        pub batch_id: ::std::option::Option<::std::string::String>,
+        /// Only calls in this state, e.g. `completed`, `failed`, `in-progress`.
+        pub status: ::std::option::Option<::std::string::String>,
+        /// Only inbound or outbound calls.
+        pub direction: Option<super::types::ListCallHistoryDirection>,
+        /// Only phone (`sip`) or browser (`web`) calls.
+        pub call_type: Option<super::types::ListCallHistoryCallType>,
+        /// Free text searched in numbers and metadata.
+        pub search: ::std::option::Option<::std::string::String>,
+        /// JSON-encoded array of call ids.
+        pub call_ids: ::std::option::Option<::std::string::String>,
+        /// JSON-encoded range of ISO-8601 times: `{"from": ..., "to": ...}`.
+        pub date_range: ::std::option::Option<::std::string::String>,
+        /// JSON-encoded filter on post-call analysis fields.
+        pub post_analysis: ::std::option::Option<::std::string::String>,
     }
 }
 #[derive(Clone, Debug)]
@@ -3097,6 +5528,1577 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn connect_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallConnectRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, Error<()>> {
+        let url = format!("{}/v1/api/calls/web/connect", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "connect_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn disconnect_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallDisconnectRequest,
+    ) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
+        let url = format!("{}/v1/api/calls/web/disconnect", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "disconnect_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_call_history<'a>(
+        &'a self,
+        agent_id: Option<&'a str>,
+        batch_id: Option<&'a str>,
+        call_ids: Option<&'a str>,
+        call_type: Option<types::ListCallHistoryCallType>,
+        date_range: Option<&'a str>,
+        direction: Option<types::ListCallHistoryDirection>,
+        limit: Option<::std::num::NonZeroU32>,
+        page: Option<::std::num::NonZeroU32>,
+        pathway_id: Option<&'a str>,
+        post_analysis: Option<&'a str>,
+        search: Option<&'a str>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::CallHistoryRecord>>, Error<()>> {
+        let url = format!("{}/v2/api/call-history", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("agentId", &agent_id))
+            .query(&progenitor_client::QueryParam::new("batchId", &batch_id))
+            .query(&progenitor_client::QueryParam::new("callIds", &call_ids))
+            .query(&progenitor_client::QueryParam::new("callType", &call_type))
+            .query(&progenitor_client::QueryParam::new("dateRange", &date_range))
+            .query(&progenitor_client::QueryParam::new("direction", &direction))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("pathwayId", &pathway_id))
+            .query(&progenitor_client::QueryParam::new("postAnalysis", &post_analysis))
+            .query(&progenitor_client::QueryParam::new("search", &search))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_call_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_call_history_v1<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::CallHistoryRecord>>, Error<()>> {
+        let url = format!("{}/v1/api/call-history", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_call_history_v1",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_call_history<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<types::CallHistoryRecord>, Error<()>> {
+        let url = format!(
+            "{}/v2/api/call-history/{}", self.baseurl, encode_path(& call_history_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_call_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_call_history_v1<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<types::CallHistoryRecord>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/call-history/{}", self.baseurl, encode_path(& call_history_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_call_history_v1",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_active_calls<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ActiveCallList>, Error<()>> {
+        let url = format!("{}/v2/api/active-calls", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_active_calls",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_active_call<'a>(
+        &'a self,
+        room_name: &'a str,
+    ) -> Result<ResponseValue<types::ActiveCall>, Error<()>> {
+        let url = format!(
+            "{}/v2/api/active-calls/{}", self.baseurl, encode_path(& room_name
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_active_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn end_active_call<'a>(
+        &'a self,
+        room_name: &'a str,
+    ) -> Result<ResponseValue<types::EndCallResult>, Error<()>> {
+        let url = format!(
+            "{}/v2/api/active-calls/{}/end-call", self.baseurl, encode_path(& room_name
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "end_active_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn remove_agent_from_call<'a>(
+        &'a self,
+        room_name: &'a str,
+        body: &'a types::RemoveAgentRequest,
+    ) -> Result<ResponseValue<types::RemoveAgentResult>, Error<()>> {
+        let url = format!(
+            "{}/v2/api/active-calls/{}/remove-agent", self.baseurl, encode_path(&
+            room_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "remove_agent_from_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn delete_call_flow_knowledge_base_file<'a>(
+        &'a self,
+        flow_id: &'a str,
+        file_key: &'a str,
+    ) -> Result<ResponseValue<types::CallFlowKnowledgeBase>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/call-flows/{}/knowledge-base/{}", self.baseurl, encode_path(&
+            flow_id.to_string()), encode_path(& file_key.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_call_flow_knowledge_base_file",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_omni_flow_agents<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::OmniFlowAgent>>, Error<()>> {
+        let url = format!("{}/v1/api/omni-flow-agents", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_omni_flow_agents",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_omni_flow_agent<'a>(
+        &'a self,
+        body: &'a types::OmniFlowAgentCreate,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, Error<()>> {
+        let url = format!("{}/v1/api/omni-flow-agents", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_omni_flow_agent",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_omni_flow_agent<'a>(
+        &'a self,
+        agent_id: &'a str,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/omni-flow-agents/{}", self.baseurl, encode_path(& agent_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_omni_flow_agent",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_omni_flow_agent<'a>(
+        &'a self,
+        agent_id: &'a str,
+        body: &'a types::OmniFlowAgentUpdate,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/omni-flow-agents/{}", self.baseurl, encode_path(& agent_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_omni_flow_agent",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_message_flows<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::MessageFlow>>, Error<()>> {
+        let url = format!("{}/v1/api/message-flows", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_message_flows",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_message_flow<'a>(
+        &'a self,
+        body: &'a types::MessageFlowCreate,
+    ) -> Result<ResponseValue<types::MessageFlow>, Error<()>> {
+        let url = format!("{}/v1/api/message-flows", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_message_flow",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_message_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::MessageFlow>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/message-flows/{}", self.baseurl, encode_path(& flow_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_message_flow",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_message_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+        body: &'a types::MessageFlowUpdate,
+    ) -> Result<ResponseValue<types::MessageFlow>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/message-flows/{}", self.baseurl, encode_path(& flow_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_message_flow",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn toggle_message_flow_autopilot<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::MessageFlow>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/message-flows/{}/toggle-autopilot", self.baseurl, encode_path(&
+            flow_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "toggle_message_flow_autopilot",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_conversations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Conversation>>, Error<()>> {
+        let url = format!("{}/v1/api/conversations", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_conversations",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_conversation<'a>(
+        &'a self,
+        conversation_id: &'a str,
+    ) -> Result<ResponseValue<types::Conversation>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/conversations/{}", self.baseurl, encode_path(& conversation_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_conversation",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_conversations_by_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::ConversationsOfFlow>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/conversations/flow/{}", self.baseurl, encode_path(& flow_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_conversations_by_flow",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn generate_message<'a>(
+        &'a self,
+        body: &'a types::GenerateMessageRequest,
+    ) -> Result<ResponseValue<types::GeneratedMessage>, Error<()>> {
+        let url = format!("{}/v1/api/conversations/message/generate", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "generate_message",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn apply_message_action<'a>(
+        &'a self,
+        conversation_id: &'a str,
+        message_id: &'a str,
+        body: &'a types::MessageActionRequest,
+    ) -> Result<ResponseValue<types::MessageActionResult>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/conversations/{}/message/{}/action", self.baseurl, encode_path(&
+            conversation_id.to_string()), encode_path(& message_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "apply_message_action",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_user_phone_numbers<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::UserPhoneNumbers>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/user-phone-numbers", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_user_phone_numbers",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn purchase_phone_number<'a>(
+        &'a self,
+        body: &'a types::PurchasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::PurchasedPhoneNumber>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/purchase-number", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "purchase_phone_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_phone_number_config<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> Result<ResponseValue<types::PhoneNumberConfig>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/twilio/phone-numbers/{}/config", self.baseurl, encode_path(&
+            phone_number_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_phone_number_config",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_phone_number_config<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+        body: &'a types::PhoneNumberConfigUpdate,
+    ) -> Result<ResponseValue<types::SuccessFlag>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/twilio/phone-numbers/{}/config", self.baseurl, encode_path(&
+            phone_number_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_phone_number_config",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn register_external_number<'a>(
+        &'a self,
+        body: &'a types::RegisterExternalNumberRequest,
+    ) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/register-external-number", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "register_external_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn bind_phone_number<'a>(
+        &'a self,
+        agent_id: &'a str,
+        phone_number_id: &'a str,
+        body: &'a types::BindPhoneNumberRequest,
+    ) -> Result<ResponseValue<types::BindPhoneNumberResult>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/agents/{}/bind/{}", self.baseurl, encode_path(& agent_id
+            .to_string()), encode_path(& phone_number_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "bind_phone_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn unbind_phone_number<'a>(
+        &'a self,
+        agent_id: &'a str,
+        phone_number_id: &'a str,
+    ) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/agents/{}/release/{}", self.baseurl, encode_path(& agent_id
+            .to_string()), encode_path(& phone_number_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "unbind_phone_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_knowledge_bases<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::KnowledgeBase>>, Error<()>> {
+        let url = format!("{}/v1/api/knowledgebase", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_knowledge_bases",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_knowledge_base<'a>(
+        &'a self,
+        body: &'a types::KnowledgeBaseCreate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, Error<()>> {
+        let url = format!("{}/v1/api/knowledgebase", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_knowledge_base",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/knowledgebase/{}", self.baseurl, encode_path(& knowledge_base_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_knowledge_base",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_flow_folders<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::FlowFolder>>, Error<()>> {
+        let url = format!("{}/v1/api/flow-folders", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_flow_folders",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_flow_folder<'a>(
+        &'a self,
+        body: &'a types::FlowFolderCreate,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!("{}/v1/api/flow-folders", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_flow_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/flow-folders/{}", self.baseurl, encode_path(& folder_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_flow_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn delete_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/flow-folders/{}", self.baseurl, encode_path(& folder_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_flow_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        body: &'a types::FlowFolderUpdate,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/flow-folders/{}", self.baseurl, encode_path(& folder_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_flow_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn add_flow_to_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        body: &'a types::FolderFlowAssignment,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/flow-folders/{}/flows", self.baseurl, encode_path(& folder_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "add_flow_to_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn remove_flow_from_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        pathway_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/flow-folders/{}/flows/{}", self.baseurl, encode_path(& folder_id
+            .to_string()), encode_path(& pathway_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "remove_flow_from_folder",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_workspaces<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::Workspaces>, Error<()>> {
+        let url = format!("{}/v1/api/workspaces", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_workspaces",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::Workspace>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -3501,6 +7503,856 @@ Arguments:
         job_id: &'a str,
     ) -> Result<ResponseValue<types::BatchCall>, crate::Error> {
         match self.api.get_batch_call(batch_id, job_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Connect a web call
+
+Starts a browser (WebRTC) call with an agent; no phone number is
+needed. The response carries the room and a JWT `token` to join it.
+The token is a credential: do not log it.
+
+
+Sends a `POST` request to `/v1/api/calls/web/connect`
+
+*/
+    pub async fn connect_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallConnectRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, crate::Error> {
+        match self.api.connect_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Disconnect a web call
+
+Ends the web call session of the given room.
+
+Sends a `POST` request to `/v1/api/calls/web/disconnect`
+
+*/
+    pub async fn disconnect_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallDisconnectRequest,
+    ) -> Result<ResponseValue<types::StatusMessage>, crate::Error> {
+        match self.api.disconnect_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List call histories
+
+Returns one page of call records of the workspace, newest first,
+filtered by the query parameters. The response is documented as a
+bare array (no pagination envelope). `callIds`, `dateRange` and
+`postAnalysis` are JSON-encoded strings.
+
+
+Sends a `GET` request to `/v2/api/call-history`
+
+Arguments:
+- `query`: the query parameters, all optional (see [`ListCallHistoryQuery`](crate::types::ListCallHistoryQuery))
+*/
+    pub async fn list_call_history<'a>(
+        &'a self,
+        query: &'a types::ListCallHistoryQuery,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::CallHistoryRecord>>, crate::Error> {
+        match self
+            .api
+            .list_call_history(
+                query.agent_id.as_deref(),
+                query.batch_id.as_deref(),
+                query.call_ids.as_deref(),
+                query.call_type.clone(),
+                query.date_range.as_deref(),
+                query.direction.clone(),
+                query.limit.clone(),
+                query.page.clone(),
+                query.pathway_id.as_deref(),
+                query.post_analysis.as_deref(),
+                query.search.as_deref(),
+                query.status.as_deref(),
+            )
+            .await
+        {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List call histories (v1 spelling)
+
+The older page's spelling of `listCallHistory`, under `/v1/api`, with
+no documented query parameters. Prefer `listCallHistory` (`/v2/api`);
+see CURATION.md.
+
+
+Sends a `GET` request to `/v1/api/call-history`
+
+*/
+    #[deprecated(
+        note = "deprecated in openapi/trillet.yaml; the method's docs name the operation to use instead"
+    )]
+    pub async fn list_call_history_v1<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::CallHistoryRecord>>, crate::Error> {
+        match self.api.list_call_history_v1().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a call history record
+
+Returns one call record with its cost, summary, analysis and function calls.
+
+Sends a `GET` request to `/v2/api/call-history/{callHistoryId}`
+
+Arguments:
+- `call_history_id`: Database identifier (`_id`) of the call record.
+*/
+    pub async fn get_call_history<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<types::CallHistoryRecord>, crate::Error> {
+        match self.api.get_call_history(call_history_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a call history record (v1 spelling)
+
+The docs.trillet.ai page's spelling of `getCallHistory`, under `/v1/api`. Prefer `getCallHistory`; see CURATION.md.
+
+Sends a `GET` request to `/v1/api/call-history/{callHistoryId}`
+
+Arguments:
+- `call_history_id`: Database identifier (`_id`) of the call record.
+*/
+    #[deprecated(
+        note = "deprecated in openapi/trillet.yaml; the method's docs name the operation to use instead"
+    )]
+    pub async fn get_call_history_v1<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<types::CallHistoryRecord>, crate::Error> {
+        match self.api.get_call_history_v1(call_history_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List active calls
+
+Returns the calls in progress in the workspace, with their participants, sentiment and last message.
+
+Sends a `GET` request to `/v2/api/active-calls`
+
+*/
+    pub async fn list_active_calls<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ActiveCallList>, crate::Error> {
+        match self.api.list_active_calls().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get an active call
+
+Returns one call in progress with its live transcript and participants.
+
+Sends a `GET` request to `/v2/api/active-calls/{roomName}`
+
+Arguments:
+- `room_name`: Room of the call in progress (as listed by `listActiveCalls`).
+*/
+    pub async fn get_active_call<'a>(
+        &'a self,
+        room_name: &'a str,
+    ) -> Result<ResponseValue<types::ActiveCall>, crate::Error> {
+        match self.api.get_active_call(room_name).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**End an active call
+
+Hangs up a call in progress. Takes no body.
+
+Sends a `POST` request to `/v2/api/active-calls/{roomName}/end-call`
+
+Arguments:
+- `room_name`: Room of the call in progress (as listed by `listActiveCalls`).
+*/
+    pub async fn end_active_call<'a>(
+        &'a self,
+        room_name: &'a str,
+    ) -> Result<ResponseValue<types::EndCallResult>, crate::Error> {
+        match self.api.end_active_call(room_name).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Remove the AI agent from a call (human takeover)
+
+Mutes the AI agent's tracks in a call in progress so that a human can
+take over; the agent is muted, not disconnected.
+
+
+Sends a `POST` request to `/v2/api/active-calls/{roomName}/remove-agent`
+
+Arguments:
+- `room_name`: Room of the call in progress (as listed by `listActiveCalls`).
+- `body`
+*/
+    pub async fn remove_agent_from_call<'a>(
+        &'a self,
+        room_name: &'a str,
+        body: &'a types::RemoveAgentRequest,
+    ) -> Result<ResponseValue<types::RemoveAgentResult>, crate::Error> {
+        match self.api.remove_agent_from_call(room_name, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Delete a knowledge-base file from a call flow
+
+Removes one file from the call flow's knowledge base and returns the remaining files.
+
+Sends a `DELETE` request to `/v1/api/call-flows/{flowId}/knowledge-base/{fileKey}`
+
+Arguments:
+- `flow_id`: Identifier of the call flow (`_id`). The detailed pages name this parameter `id`.
+- `file_key`: Storage key (or file name) of the knowledge-base file.
+*/
+    pub async fn delete_call_flow_knowledge_base_file<'a>(
+        &'a self,
+        flow_id: &'a str,
+        file_key: &'a str,
+    ) -> Result<ResponseValue<types::CallFlowKnowledgeBase>, crate::Error> {
+        match self.api.delete_call_flow_knowledge_base_file(flow_id, file_key).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List omni-flow agents
+
+Returns every messaging agent of the workspace as a bare JSON array.
+
+Sends a `GET` request to `/v1/api/omni-flow-agents`
+
+*/
+    pub async fn list_omni_flow_agents<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::OmniFlowAgent>>, crate::Error> {
+        match self.api.list_omni_flow_agents().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Create an omni-flow (messaging) agent
+
+Creates a messaging agent (SMS or email) with a name and a language model.
+
+Sends a `POST` request to `/v1/api/omni-flow-agents`
+
+*/
+    pub async fn create_omni_flow_agent<'a>(
+        &'a self,
+        body: &'a types::OmniFlowAgentCreate,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, crate::Error> {
+        match self.api.create_omni_flow_agent(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get an omni-flow agent
+
+Returns one messaging agent.
+
+Sends a `GET` request to `/v1/api/omni-flow-agents/{agentId}`
+
+Arguments:
+- `agent_id`: Identifier of the omni-flow agent (the get page names it `id`).
+*/
+    pub async fn get_omni_flow_agent<'a>(
+        &'a self,
+        agent_id: &'a str,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, crate::Error> {
+        match self.api.get_omni_flow_agent(agent_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Update an omni-flow agent
+
+Changes a messaging agent's name, language model or voice. Every field is optional.
+
+Sends a `PUT` request to `/v1/api/omni-flow-agents/{agentId}`
+
+Arguments:
+- `agent_id`: Identifier of the omni-flow agent (the get page names it `id`).
+- `body`
+*/
+    pub async fn update_omni_flow_agent<'a>(
+        &'a self,
+        agent_id: &'a str,
+        body: &'a types::OmniFlowAgentUpdate,
+    ) -> Result<ResponseValue<types::OmniFlowAgent>, crate::Error> {
+        match self.api.update_omni_flow_agent(agent_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List message flows
+
+Returns every message flow of the workspace as a bare JSON array.
+
+Sends a `GET` request to `/v1/api/message-flows`
+
+*/
+    pub async fn list_message_flows<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::MessageFlow>>, crate::Error> {
+        match self.api.list_message_flows().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Create a message flow
+
+Creates an SMS or email flow run by an omni-flow agent: its prompt,
+the first message (`initiationMessage`, also what `generateMessage`
+returns), working hours and channel settings. With `autopilot`,
+generated messages are sent without review.
+
+
+Sends a `POST` request to `/v1/api/message-flows`
+
+*/
+    pub async fn create_message_flow<'a>(
+        &'a self,
+        body: &'a types::MessageFlowCreate,
+    ) -> Result<ResponseValue<types::MessageFlow>, crate::Error> {
+        match self.api.create_message_flow(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a message flow
+
+Returns one message flow with its settings.
+
+Sends a `GET` request to `/v1/api/message-flows/{flowId}`
+
+Arguments:
+- `flow_id`: Identifier of the message flow (the pages name it `id`).
+*/
+    pub async fn get_message_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::MessageFlow>, crate::Error> {
+        match self.api.get_message_flow(flow_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Update a message flow
+
+Changes a message flow's description and settings. `toggleAutopilot:
+true` flips autopilot (so repeating that request flips it back).
+
+
+Sends a `PUT` request to `/v1/api/message-flows/{flowId}`
+
+Arguments:
+- `flow_id`: Identifier of the message flow (the pages name it `id`).
+- `body`
+*/
+    pub async fn update_message_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+        body: &'a types::MessageFlowUpdate,
+    ) -> Result<ResponseValue<types::MessageFlow>, crate::Error> {
+        match self.api.update_message_flow(flow_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Toggle a message flow's autopilot
+
+Flips `autopilot` of a message flow and returns the flow. Takes no
+body (the playground's `{"": "<string>"}` is an artefact). Not
+idempotent: every request flips the value again, so the client never
+retries it blindly.
+
+
+Sends a `PUT` request to `/v1/api/message-flows/{flowId}/toggle-autopilot`
+
+Arguments:
+- `flow_id`: Identifier of the message flow (the pages name it `id`).
+*/
+    pub async fn toggle_message_flow_autopilot<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::MessageFlow>, crate::Error> {
+        match self.api.toggle_message_flow_autopilot(flow_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List conversations
+
+Returns every messaging conversation of the caller, with its messages, as a bare JSON array.
+
+Sends a `GET` request to `/v1/api/conversations`
+
+*/
+    pub async fn list_conversations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Conversation>>, crate::Error> {
+        match self.api.list_conversations().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a conversation
+
+Returns one conversation with its message history.
+
+Sends a `GET` request to `/v1/api/conversations/{conversationId}`
+
+Arguments:
+- `conversation_id`: Identifier of the conversation.
+*/
+    pub async fn get_conversation<'a>(
+        &'a self,
+        conversation_id: &'a str,
+    ) -> Result<ResponseValue<types::Conversation>, crate::Error> {
+        match self.api.get_conversation(conversation_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List the conversations of a message flow
+
+Returns the conversations of one message flow. The field docs say an
+array while the page's example is a single object, so both decode
+(see CURATION.md).
+
+
+Sends a `GET` request to `/v1/api/conversations/flow/{flowId}`
+
+Arguments:
+- `flow_id`: Identifier of the message flow (the pages name it `id`).
+*/
+    pub async fn list_conversations_by_flow<'a>(
+        &'a self,
+        flow_id: &'a str,
+    ) -> Result<ResponseValue<types::ConversationsOfFlow>, crate::Error> {
+        match self.api.list_conversations_by_flow(flow_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Generate a message (start a conversation)
+
+Starts or continues a conversation of an active message flow with a
+customer and returns the flow's `initiationMessage`. `to` is an E.164
+number for SMS flows or an email address for email flows; it must
+match the flow's channel. With `autopilot: true` the message is sent
+(after the flow's delay, if any) — it reaches a real person, so the
+client never retries this request blindly.
+
+
+Sends a `POST` request to `/v1/api/conversations/message/generate`
+
+*/
+    pub async fn generate_message<'a>(
+        &'a self,
+        body: &'a types::GenerateMessageRequest,
+    ) -> Result<ResponseValue<types::GeneratedMessage>, crate::Error> {
+        match self.api.generate_message(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Edit or reject a message
+
+Acts on a message waiting for review: edit it (with `editedMessage`)
+or reject it. The allowed `action` values are not documented
+(`edit` and `reject` by the page's wording). Approving may send the
+message to a real person, so the client never retries it blindly.
+
+
+Sends a `POST` request to `/v1/api/conversations/{conversationId}/message/{messageId}/action`
+
+Arguments:
+- `conversation_id`: Identifier of the conversation.
+- `message_id`: Identifier of the message.
+- `body`
+*/
+    pub async fn apply_message_action<'a>(
+        &'a self,
+        conversation_id: &'a str,
+        message_id: &'a str,
+        body: &'a types::MessageActionRequest,
+    ) -> Result<ResponseValue<types::MessageActionResult>, crate::Error> {
+        match self.api.apply_message_action(conversation_id, message_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List the workspace's phone numbers
+
+Returns the phone numbers of the workspace. The field docs say an
+array (`phoneNumbers`, E.164 strings) while the page's example is one
+phone-number record, so an array of records, one record, or an
+object with `phoneNumbers` all decode (see CURATION.md).
+
+
+Sends a `GET` request to `/v1/api/twilio/user-phone-numbers`
+
+*/
+    pub async fn list_user_phone_numbers<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::UserPhoneNumbers>, crate::Error> {
+        match self.api.list_user_phone_numbers().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Purchase a phone number
+
+Buys a phone number (found with the docs' available-numbers search)
+for the workspace. Costs money: the client never retries it except on
+429 or a connection that failed before the request was sent.
+
+
+Sends a `POST` request to `/v1/api/twilio/purchase-number`
+
+*/
+    pub async fn purchase_phone_number<'a>(
+        &'a self,
+        body: &'a types::PurchasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::PurchasedPhoneNumber>, crate::Error> {
+        match self.api.purchase_phone_number(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a phone number's configuration
+
+Returns the agent, direction, recording, office hours and tags of a phone number.
+
+Sends a `GET` request to `/v1/api/twilio/phone-numbers/{phoneNumberId}/config`
+
+Arguments:
+- `phone_number_id`: Identifier (`_id`) of the phone number record.
+*/
+    pub async fn get_phone_number_config<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+    ) -> Result<ResponseValue<types::PhoneNumberConfig>, crate::Error> {
+        match self.api.get_phone_number_config(phone_number_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Update a phone number's configuration
+
+Changes the agent, call limit, recording, office hours, caller id on transfers, tags or label of a phone number. Every field is optional.
+
+Sends a `PUT` request to `/v1/api/twilio/phone-numbers/{phoneNumberId}/config`
+
+Arguments:
+- `phone_number_id`: Identifier (`_id`) of the phone number record.
+- `body`
+*/
+    pub async fn update_phone_number_config<'a>(
+        &'a self,
+        phone_number_id: &'a str,
+        body: &'a types::PhoneNumberConfigUpdate,
+    ) -> Result<ResponseValue<types::SuccessFlag>, crate::Error> {
+        match self.api.update_phone_number_config(phone_number_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Register your own number (bring your own number)
+
+Registers a number you own at Twilio with its account credentials.
+The credentials are secrets: the client never logs request bodies.
+
+
+Sends a `POST` request to `/v1/api/twilio/register-external-number`
+
+*/
+    pub async fn register_external_number<'a>(
+        &'a self,
+        body: &'a types::RegisterExternalNumberRequest,
+    ) -> Result<ResponseValue<types::StatusMessage>, crate::Error> {
+        match self.api.register_external_number(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Bind a phone number to an agent
+
+Assigns a phone number to an agent (and its call flow), with
+recording, office hours and tags; SIP trunks are updated
+automatically. The docs show two versions of this page (an older one
+whose body is a dummy `name` and whose response is
+`{status, message}`); both responses decode (see CURATION.md).
+
+
+Sends a `POST` request to `/v1/api/agents/{agentId}/bind/{phoneNumberId}`
+
+Arguments:
+- `agent_id`: Identifier of the call agent (`_id`).
+- `phone_number_id`: Identifier (`_id`) of the phone number record.
+- `body`
+*/
+    pub async fn bind_phone_number<'a>(
+        &'a self,
+        agent_id: &'a str,
+        phone_number_id: &'a str,
+        body: &'a types::BindPhoneNumberRequest,
+    ) -> Result<ResponseValue<types::BindPhoneNumberResult>, crate::Error> {
+        match self.api.bind_phone_number(agent_id, phone_number_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Release a phone number from an agent
+
+Unbinds a phone number from an agent. Takes no body.
+
+Sends a `POST` request to `/v1/api/agents/{agentId}/release/{phoneNumberId}`
+
+Arguments:
+- `agent_id`: Identifier of the call agent (`_id`).
+- `phone_number_id`: Identifier (`_id`) of the phone number record.
+*/
+    pub async fn unbind_phone_number<'a>(
+        &'a self,
+        agent_id: &'a str,
+        phone_number_id: &'a str,
+    ) -> Result<ResponseValue<types::StatusMessage>, crate::Error> {
+        match self.api.unbind_phone_number(agent_id, phone_number_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List knowledge bases
+
+Returns the workspace's knowledge bases as a bare JSON array (the field docs mention a `data` array; the example is bare).
+
+Sends a `GET` request to `/v1/api/knowledgebase`
+
+*/
+    pub async fn list_knowledge_bases<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::KnowledgeBase>>, crate::Error> {
+        match self.api.list_knowledge_bases().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Create a knowledge base
+
+Creates an empty workspace knowledge base; add files with `uploadKnowledgeBaseFile`.
+
+Sends a `POST` request to `/v1/api/knowledgebase`
+
+*/
+    pub async fn create_knowledge_base<'a>(
+        &'a self,
+        body: &'a types::KnowledgeBaseCreate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, crate::Error> {
+        match self.api.create_knowledge_base(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a knowledge base
+
+Returns one knowledge base with its files.
+
+Sends a `GET` request to `/v1/api/knowledgebase/{knowledgeBaseId}`
+
+Arguments:
+- `knowledge_base_id`: Identifier of the knowledge base (the pages name it `id`).
+*/
+    pub async fn get_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, crate::Error> {
+        match self.api.get_knowledge_base(knowledge_base_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List flow folders
+
+Returns the workspace's flow folders as a bare JSON array.
+
+Sends a `GET` request to `/v1/api/flow-folders`
+
+*/
+    pub async fn list_flow_folders<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::FlowFolder>>, crate::Error> {
+        match self.api.list_flow_folders().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Create a flow folder
+
+Creates a folder for call flows or message flows. The colour is sent by name and returned as hex.
+
+Sends a `POST` request to `/v1/api/flow-folders`
+
+*/
+    pub async fn create_flow_folder<'a>(
+        &'a self,
+        body: &'a types::FlowFolderCreate,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.create_flow_folder(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a flow folder
+
+Returns one folder with its flows expanded (`pathways` as objects).
+
+Sends a `GET` request to `/v1/api/flow-folders/{folderId}`
+
+Arguments:
+- `folder_id`: Identifier of the flow folder.
+*/
+    pub async fn get_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.get_flow_folder(folder_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Delete a flow folder
+
+Deletes a folder and returns it.
+
+Sends a `DELETE` request to `/v1/api/flow-folders/{folderId}`
+
+Arguments:
+- `folder_id`: Identifier of the flow folder.
+*/
+    pub async fn delete_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.delete_flow_folder(folder_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Update a flow folder
+
+Renames a folder or changes its colour, icon or flow type. Every field is optional (see CURATION.md).
+
+Sends a `PATCH` request to `/v1/api/flow-folders/{folderId}`
+
+Arguments:
+- `folder_id`: Identifier of the flow folder.
+- `body`
+*/
+    pub async fn update_flow_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        body: &'a types::FlowFolderUpdate,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.update_flow_folder(folder_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Add a flow to a folder
+
+Files a call flow or message flow in a folder.
+
+Sends a `POST` request to `/v1/api/flow-folders/{folderId}/flows`
+
+Arguments:
+- `folder_id`: Identifier of the flow folder.
+- `body`
+*/
+    pub async fn add_flow_to_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        body: &'a types::FolderFlowAssignment,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.add_flow_to_folder(folder_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Remove a flow from a folder
+
+Takes a flow out of a folder (the flow itself is kept).
+
+Sends a `DELETE` request to `/v1/api/flow-folders/{folderId}/flows/{pathwayId}`
+
+Arguments:
+- `folder_id`: Identifier of the flow folder.
+- `pathway_id`: Identifier of the call flow or message flow.
+*/
+    pub async fn remove_flow_from_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        pathway_id: &'a str,
+    ) -> Result<ResponseValue<types::FlowFolder>, crate::Error> {
+        match self.api.remove_flow_from_folder(folder_id, pathway_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List workspaces
+
+Returns the workspaces the key's user owns or belongs to: the master
+workspace (if owned), owned ones, internal memberships, then external
+guest ones. A first-time user gets pending invitations applied or a
+default workspace created. Needs only `x-api-key`. Documented as a
+list, but the page's example is one object, so both decode.
+
+
+Sends a `GET` request to `/v1/api/workspaces`
+
+*/
+    pub async fn list_workspaces<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::Workspaces>, crate::Error> {
+        match self.api.list_workspaces().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a workspace
+
+Returns one workspace; 404 when it does not exist or the key may not see it.
+
+Sends a `GET` request to `/v1/api/workspaces/{workspaceId}`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header (the docs name this parameter `x-workspace-id`).
+*/
+    pub async fn get_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
+        match self.api.get_workspace(workspace_id).await {
             Ok(value) => Ok(value),
             Err(error) => Err(crate::Error::from_generated(error).await),
         }

@@ -3,8 +3,9 @@
 //!
 //! Generated from the project's OpenAPI contract (`openapi/trillet.yaml`) with progenitor,
 //! plus a small hand-written layer: credentials and configuration ([`Client`],
-//! [`ClientBuilder`]), one error type ([`Error`]), the multipart batch uploads
-//! ([`batch_upload`]) and known model and voice names ([`models`]).
+//! [`ClientBuilder`]), one error type ([`Error`]), the multipart uploads progenitor can't
+//! generate ([`batch_upload`] for batches, [`uploads`] for knowledge-base files) and known
+//! model and voice names ([`models`]).
 //!
 //! # Quickstart
 //!
@@ -41,7 +42,11 @@
 //! Each operation is a method taking its path parameters, query parameters and body in
 //! that order (`client.update_agent(agent_id, &body)`). Bodies are the structs of
 //! [`types`]; those with required fields have a `new(...)` taking them in the spec's order,
-//! and the rest is set with struct update syntax. Every method returns
+//! and the rest is set with struct update syntax. An operation with many optional query
+//! parameters takes them as one struct instead
+//! (`client.list_call_history(&ListCallHistoryQuery { agent_id: Some(id), ..Default::default() })`,
+//! see [`types::ListCallHistoryQuery`]). Deprecated operations (the `/v1/api` spellings of
+//! the call history) are `#[deprecated]`. Every method returns
 //! `Result<ResponseValue<T>, Error>`: [`ResponseValue`] dereferences to the decoded body
 //! `T` and also gives the status and headers (`into_inner()` to take the body).
 //!
@@ -60,8 +65,10 @@ pub mod batch_upload;
 mod client;
 mod error;
 pub mod models;
+pub mod uploads;
 
 pub use batch_upload::{Csv, StartBatch};
+pub use uploads::Document;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
