@@ -5,7 +5,8 @@
 //! plus a small hand-written layer: credentials and configuration ([`Client`],
 //! [`ClientBuilder`]), one error type ([`Error`]), the multipart uploads progenitor can't
 //! generate ([`batch_upload`] for batches, [`uploads`] for knowledge-base files) and known
-//! model and voice names ([`models`]).
+//! model and voice names ([`models`]), and the verification of the webhooks Trillet sends
+//! ([`webhook`]).
 //!
 //! # Quickstart
 //!
@@ -66,6 +67,7 @@ mod client;
 mod error;
 pub mod models;
 pub mod uploads;
+pub mod webhook;
 
 pub use batch_upload::{Csv, StartBatch};
 pub use uploads::Document;
