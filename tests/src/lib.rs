@@ -44,6 +44,69 @@ pub fn operation(operation_id: &str) -> (String, String) {
     panic!("no operation {operation_id} in the spec")
 }
 
+/// The operation's documented success status (its one `2XX` response; `201` for
+/// `createFlowFolder`, `200` for the others).
+pub fn success_status(operation_id: &str) -> u16 {
+    let (method, path) = operation(operation_id);
+    let responses = document()["paths"][path.as_str()][method.to_lowercase().as_str()]["responses"]
+        .as_object()
+        .expect("responses");
+    let mut success = responses
+        .keys()
+        .filter_map(|k| k.parse::<u16>().ok())
+        .filter(|s| (200..300).contains(s));
+    let status = success
+        .next()
+        .unwrap_or_else(|| panic!("{operation_id}: no success response"));
+    assert!(
+        success.next().is_none(),
+        "{operation_id}: more than one success response"
+    );
+    status
+}
+
+/// The names of the JSON examples of the operation's success response.
+pub fn success_example_names(operation_id: &str) -> Vec<String> {
+    let status = success_status(operation_id).to_string();
+    response_examples(operation_id, &status)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The `example` of each query parameter of an operation, as sent in a URL (strings as
+/// they are, numbers in decimal), in document order; `$ref`s to
+/// `#/components/parameters` are followed.
+pub fn query_examples(operation_id: &str) -> Vec<(String, String)> {
+    let (method, path) = operation(operation_id);
+    let item = &document()["paths"][path.as_str()];
+    let parameters = item["parameters"]
+        .as_array()
+        .into_iter()
+        .chain(item[method.to_lowercase().as_str()]["parameters"].as_array())
+        .flatten();
+    let mut examples = Vec::new();
+    for parameter in parameters {
+        let parameter = match parameter["$ref"].as_str() {
+            Some(reference) => document()
+                .pointer(reference.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("{reference} points at nothing")),
+            None => parameter,
+        };
+        if parameter["in"] != "query" {
+            continue;
+        }
+        let name = parameter["name"].as_str().expect("a name").to_string();
+        let value = match &parameter["example"] {
+            Value::String(text) => text.clone(),
+            Value::Null => panic!("{operation_id}: query parameter {name} has no example"),
+            other => other.to_string(),
+        };
+        examples.push((name, value));
+    }
+    examples
+}
+
 /// JSON pointer escaping of one token.
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -148,7 +211,8 @@ impl Harness {
         );
         let (status, body, content_type) = match &expect.response {
             Response::Example(name) => {
-                let examples = response_examples(&expect.operation_id, "200");
+                let status = success_status(&expect.operation_id);
+                let examples = response_examples(&expect.operation_id, &status.to_string());
                 let value = match name {
                     Some(name) => examples
                         .iter()
@@ -156,8 +220,8 @@ impl Harness {
                         .map(|(_, v)| v.clone()),
                     None => examples.first().map(|(_, v)| v.clone()),
                 }
-                .unwrap_or_else(|| panic!("{}: no 200 example {name:?}", expect.operation_id));
-                (200, value.to_string(), "application/json")
+                .unwrap_or_else(|| panic!("{}: no {status} example {name:?}", expect.operation_id));
+                (status, value.to_string(), "application/json")
             }
             Response::Raw {
                 status,
@@ -231,8 +295,8 @@ pub struct ExpectedPart {
 }
 
 impl Expect {
-    /// A call of this operation, answered with its first 200 example, without body or
-    /// query.
+    /// A call of this operation, answered with its first success example, without body
+    /// or query.
     pub fn op(operation_id: &str) -> Expect {
         Expect {
             operation_id: operation_id.to_string(),
@@ -276,7 +340,12 @@ impl Expect {
         self
     }
 
-    /// Answer with this named 200 example of the spec instead of the first.
+    /// The operationId.
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
+    }
+
+    /// Answer with this named success example of the spec instead of the first.
     pub fn respond_with_example(mut self, name: &str) -> Expect {
         self.response = Response::Example(Some(name.to_string()));
         self

@@ -188,3 +188,36 @@ async fn hand_written_operations_decode_errors_the_same_way() {
         "400 Bad Request: Invalid configuration (Agent has no phone number configured)"
     );
 }
+
+#[tokio::test]
+async fn knowledge_base_uploads_decode_errors_the_same_way() {
+    let harness = Harness::start().await;
+    let body: Value = serde_json::from_str(&documented("InvalidConfiguration")).expect("JSON");
+    let _mock = harness
+        .server
+        .mock_async(|when, then| {
+            when.method("POST");
+            then.status(400)
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        })
+        .await;
+    let file = || trillet::Document::from_bytes("faq.txt", "Open 8am to 8pm.");
+    let client = &harness.client;
+    let errors = [
+        client
+            .upload_call_flow_knowledge_base_file("flow-1", file())
+            .await
+            .expect_err("refused"),
+        client
+            .upload_knowledge_base_file("kb-1", file())
+            .await
+            .expect_err("refused"),
+    ];
+    for error in errors {
+        assert_eq!(
+            error.to_string(),
+            "400 Bad Request: Invalid configuration (Agent has no phone number configured)"
+        );
+    }
+}

@@ -10,30 +10,61 @@ use serde::Serialize;
 use serde_json::Value;
 use trillet::batch_upload::{Csv, StartBatch};
 use trillet::types;
+use trillet::uploads::Document;
 use trillet::{Client, Error, ResponseValue};
-use trillet_e2e::{example_at, normalise, operation, request_example, Expect, Harness};
+use trillet_e2e::{
+    example_at, normalise, operation, query_examples, request_example, request_examples,
+    success_example_names, Expect, Harness,
+};
 
-/// Mocks `expect` (with `body` as the JSON the client must send, when given), makes the
-/// call with `body` decoded into the generated request type, and verifies both ways.
+/// Mocks `expect` once for each success example of the operation in the spec (with
+/// `body` as the JSON the client must send, when given), makes the call with `body`
+/// decoded into the generated request type, and verifies both ways.
 async fn check<B, R, F, Fut>(expect: Expect, body: Option<Value>, call: F)
 where
     B: DeserializeOwned,
     R: Serialize,
-    F: FnOnce(Client, B) -> Fut,
+    F: Fn(Client, B) -> Fut,
     Fut: Future<Output = Result<ResponseValue<R>, Error>>,
 {
-    let harness = Harness::start().await;
-    let expect = match &body {
-        Some(json) => expect.json(json.clone()),
-        None => expect,
-    };
-    let typed: B = serde_json::from_value(body.unwrap_or(Value::Null))
-        .expect("the example decodes into the request type");
-    let expectation = harness.expect(expect).await;
-    let response = call(harness.client.clone(), typed)
-        .await
-        .expect("the call succeeds");
-    expectation.verify(response.as_ref());
+    let id = expect.operation_id().to_string();
+    let answers = success_example_names(&id);
+    assert!(!answers.is_empty(), "{id}: the spec has no success example");
+    for answer in answers {
+        let harness = Harness::start().await;
+        let mut expect = expect.clone().respond_with_example(&answer);
+        if let Some(json) = &body {
+            expect = expect.json(json.clone());
+        }
+        let typed: B =
+            serde_json::from_value(body.clone().unwrap_or(Value::Null)).unwrap_or_else(|e| {
+                panic!("{id}: the example does not decode into the request type: {e}")
+            });
+        let expectation = harness.expect(expect).await;
+        let response = call(harness.client.clone(), typed)
+            .await
+            .unwrap_or_else(|e| panic!("{id}, answered with {answer}: {e}"));
+        expectation.verify(response.as_ref());
+    }
+}
+
+/// [`check`] with each JSON request example of the operation in turn as the body.
+async fn check_each_body<B, R, F, Fut>(expect: Expect, call: F)
+where
+    B: DeserializeOwned,
+    R: Serialize,
+    F: Fn(Client, B) -> Fut,
+    Fut: Future<Output = Result<ResponseValue<R>, Error>>,
+{
+    let bodies = request_examples(expect.operation_id());
+    assert!(
+        !bodies.is_empty(),
+        "{}: no request example",
+        expect.operation_id()
+    );
+    for (_, body) in bodies {
+        check(expect.clone(), Some(body), &call).await;
+    }
 }
 
 fn example(operation_id: &str, name: &str) -> Option<Value> {
@@ -258,17 +289,15 @@ async fn list_batch_calls_without_query() {
 
 #[tokio::test]
 async fn get_batch_call() {
-    for name in ["completed", "failed", "active"] {
-        check(
-            Expect::op("getBatchCall")
-                .path("batchId", "batch_1")
-                .path("jobId", "call_123")
-                .respond_with_example(name),
-            None,
-            |c, (): ()| async move { c.get_batch_call("batch_1", "call_123").await },
-        )
-        .await;
-    }
+    // Answered with each of its examples: completed, failed, active.
+    check(
+        Expect::op("getBatchCall")
+            .path("batchId", "batch_1")
+            .path("jobId", "call_123"),
+        None,
+        |c, (): ()| async move { c.get_batch_call("batch_1", "call_123").await },
+    )
+    .await;
 }
 
 /// The pointer of a media type's named example value, e.g. the CSV of a multipart body.
@@ -430,6 +459,612 @@ async fn preview_batch_csv_from_a_file_and_a_reader() {
     let _ = std::fs::remove_file(path);
 }
 
+// Web calls.
+
+#[tokio::test]
+async fn connect_web_call() {
+    check_each_body(
+        Expect::op("connectWebCall"),
+        |c, b: types::WebCallConnectRequest| async move { c.connect_web_call(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn disconnect_web_call() {
+    check_each_body(
+        Expect::op("disconnectWebCall"),
+        |c, b: types::WebCallDisconnectRequest| async move { c.disconnect_web_call(&b).await },
+    )
+    .await;
+}
+
+// Call history.
+
+#[tokio::test]
+async fn list_call_history_with_every_filter() {
+    // Every query parameter the spec documents, with its own example value.
+    let examples = query_examples("listCallHistory");
+    let value = |name: &str| {
+        examples
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no example of {name}"))
+    };
+    let query = types::ListCallHistoryQuery {
+        page: value("page").parse().ok(),
+        limit: value("limit").parse().ok(),
+        agent_id: Some(value("agentId")),
+        pathway_id: Some(value("pathwayId")),
+        batch_id: Some(value("batchId")),
+        status: Some(value("status")),
+        direction: Some(value("direction").parse().expect("a direction")),
+        call_type: Some(value("callType").parse().expect("a call type")),
+        search: Some(value("search")),
+        call_ids: Some(value("callIds")),
+        date_range: Some(value("dateRange")),
+        post_analysis: Some(value("postAnalysis")),
+    };
+    let expect = examples
+        .iter()
+        .fold(Expect::op("listCallHistory"), |e, (name, v)| {
+            e.query(name, v)
+        });
+    let query = &query;
+    check(expect, None, |c, (): ()| async move {
+        c.list_call_history(query).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn list_call_history_without_filters() {
+    check(
+        Expect::op("listCallHistory"),
+        None,
+        |c, (): ()| async move { c.list_call_history(&Default::default()).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_call_history_v1_spelling() {
+    check(
+        Expect::op("listCallHistoryV1"),
+        None,
+        |c, (): ()| async move { c.list_call_history_v1().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_call_history() {
+    check(
+        Expect::op("getCallHistory").path("callHistoryId", "rec-1"),
+        None,
+        |c, (): ()| async move { c.get_call_history("rec-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn get_call_history_v1_spelling() {
+    check(
+        Expect::op("getCallHistoryV1").path("callHistoryId", "rec-1"),
+        None,
+        |c, (): ()| async move { c.get_call_history_v1("rec-1").await },
+    )
+    .await;
+}
+
+// Active calls.
+
+#[tokio::test]
+async fn list_active_calls() {
+    check(
+        Expect::op("listActiveCalls"),
+        None,
+        |c, (): ()| async move { c.list_active_calls().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_active_call() {
+    check(
+        Expect::op("getActiveCall").path("roomName", "room-1"),
+        None,
+        |c, (): ()| async move { c.get_active_call("room-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn end_active_call() {
+    check(
+        Expect::op("endActiveCall").path("roomName", "room-1"),
+        None,
+        |c, (): ()| async move { c.end_active_call("room-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn remove_agent_from_call() {
+    check_each_body(
+        Expect::op("removeAgentFromCall").path("roomName", "room-1"),
+        |c, b: types::RemoveAgentRequest| async move {
+            c.remove_agent_from_call("room-1", &b).await
+        },
+    )
+    .await;
+}
+
+// Knowledge-base files of a call flow.
+
+#[tokio::test]
+async fn upload_call_flow_knowledge_base_file() {
+    let id = "uploadCallFlowKnowledgeBaseFile";
+    let example = media_example(id, "requestBody", "multipart/form-data", "faq");
+    let text = example["file"].as_str().expect("the file's text");
+    let harness = Harness::start().await;
+    let expectation = harness
+        .expect(
+            Expect::op("uploadCallFlowKnowledgeBaseFile")
+                .path("flowId", "flow-1")
+                .multipart(&[("file", Some("text/plain"), text)]),
+        )
+        .await;
+    let files = harness
+        .client
+        .upload_call_flow_knowledge_base_file("flow-1", Document::from_bytes("faq.txt", text))
+        .await
+        .expect(id);
+    expectation.verify(&*files);
+    assert_eq!(file_names(&expectation), [Some("faq.txt".to_string())]);
+}
+
+#[tokio::test]
+async fn delete_call_flow_knowledge_base_file() {
+    check(
+        Expect::op("deleteCallFlowKnowledgeBaseFile")
+            .path("flowId", "flow-1")
+            .path("fileKey", "s3FileKey"),
+        None,
+        |c, (): ()| async move {
+            c.delete_call_flow_knowledge_base_file("flow-1", "s3FileKey")
+                .await
+        },
+    )
+    .await;
+}
+
+// Omni-flow (messaging) agents.
+
+#[tokio::test]
+async fn create_omni_flow_agent() {
+    check_each_body(
+        Expect::op("createOmniFlowAgent"),
+        |c, b: types::OmniFlowAgentCreate| async move { c.create_omni_flow_agent(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_omni_flow_agents() {
+    check(
+        Expect::op("listOmniFlowAgents"),
+        None,
+        |c, (): ()| async move { c.list_omni_flow_agents().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_omni_flow_agent() {
+    check(
+        Expect::op("getOmniFlowAgent").path("agentId", "agent-1"),
+        None,
+        |c, (): ()| async move { c.get_omni_flow_agent("agent-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_omni_flow_agent() {
+    check_each_body(
+        Expect::op("updateOmniFlowAgent").path("agentId", "agent-1"),
+        |c, b: types::OmniFlowAgentUpdate| async move {
+            c.update_omni_flow_agent("agent-1", &b).await
+        },
+    )
+    .await;
+}
+
+// Message flows.
+
+#[tokio::test]
+async fn create_message_flow() {
+    check_each_body(
+        Expect::op("createMessageFlow"),
+        |c, b: types::MessageFlowCreate| async move { c.create_message_flow(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_message_flows() {
+    check(
+        Expect::op("listMessageFlows"),
+        None,
+        |c, (): ()| async move { c.list_message_flows().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_message_flow() {
+    check(
+        Expect::op("getMessageFlow").path("flowId", "flow-1"),
+        None,
+        |c, (): ()| async move { c.get_message_flow("flow-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_message_flow() {
+    check_each_body(
+        Expect::op("updateMessageFlow").path("flowId", "flow-1"),
+        |c, b: types::MessageFlowUpdate| async move { c.update_message_flow("flow-1", &b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn toggle_message_flow_autopilot_sends_no_body() {
+    check(
+        Expect::op("toggleMessageFlowAutopilot").path("flowId", "flow-1"),
+        None,
+        |c, (): ()| async move { c.toggle_message_flow_autopilot("flow-1").await },
+    )
+    .await;
+}
+
+// Conversations.
+
+#[tokio::test]
+async fn list_conversations() {
+    check(
+        Expect::op("listConversations"),
+        None,
+        |c, (): ()| async move { c.list_conversations().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_conversation() {
+    check(
+        Expect::op("getConversation").path("conversationId", "conv-1"),
+        None,
+        |c, (): ()| async move { c.get_conversation("conv-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_conversations_by_flow_as_one_object_or_a_list() {
+    check(
+        Expect::op("listConversationsByFlow").path("flowId", "flow-1"),
+        None,
+        |c, (): ()| async move { c.list_conversations_by_flow("flow-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn generate_message_by_sms_and_by_email() {
+    check_each_body(
+        Expect::op("generateMessage"),
+        |c, b: types::GenerateMessageRequest| async move { c.generate_message(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn apply_message_action() {
+    check_each_body(
+        Expect::op("applyMessageAction")
+            .path("conversationId", "conv-1")
+            .path("messageId", "msg-1"),
+        |c, b: types::MessageActionRequest| async move {
+            c.apply_message_action("conv-1", "msg-1", &b).await
+        },
+    )
+    .await;
+}
+
+// Phone numbers.
+
+#[tokio::test]
+async fn list_user_phone_numbers_as_one_record_or_a_list() {
+    check(
+        Expect::op("listUserPhoneNumbers"),
+        None,
+        |c, (): ()| async move { c.list_user_phone_numbers().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn purchase_phone_number() {
+    check_each_body(
+        Expect::op("purchasePhoneNumber"),
+        |c, b: types::PurchasePhoneNumberRequest| async move { c.purchase_phone_number(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_phone_number_config() {
+    check(
+        Expect::op("getPhoneNumberConfig").path("phoneNumberId", "pn-1"),
+        None,
+        |c, (): ()| async move { c.get_phone_number_config("pn-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_phone_number_config() {
+    check_each_body(
+        Expect::op("updatePhoneNumberConfig").path("phoneNumberId", "pn-1"),
+        |c, b: types::PhoneNumberConfigUpdate| async move {
+            c.update_phone_number_config("pn-1", &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn register_external_number() {
+    check_each_body(
+        Expect::op("registerExternalNumber"),
+        |c, b: types::RegisterExternalNumberRequest| async move {
+            c.register_external_number(&b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bind_phone_number_answered_by_either_page_version() {
+    check_each_body(
+        Expect::op("bindPhoneNumber")
+            .path("agentId", "agent-1")
+            .path("phoneNumberId", "pn-1"),
+        |c, b: types::BindPhoneNumberRequest| async move {
+            c.bind_phone_number("agent-1", "pn-1", &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unbind_phone_number() {
+    check(
+        Expect::op("unbindPhoneNumber")
+            .path("agentId", "agent-1")
+            .path("phoneNumberId", "pn-1"),
+        None,
+        |c, (): ()| async move { c.unbind_phone_number("agent-1", "pn-1").await },
+    )
+    .await;
+}
+
+// Knowledge bases.
+
+#[tokio::test]
+async fn create_knowledge_base() {
+    check_each_body(
+        Expect::op("createKnowledgeBase"),
+        |c, b: types::KnowledgeBaseCreate| async move { c.create_knowledge_base(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_knowledge_bases() {
+    check(
+        Expect::op("listKnowledgeBases"),
+        None,
+        |c, (): ()| async move { c.list_knowledge_bases().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_knowledge_base() {
+    check(
+        Expect::op("getKnowledgeBase").path("knowledgeBaseId", "kb-1"),
+        None,
+        |c, (): ()| async move { c.get_knowledge_base("kb-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn upload_knowledge_base_file() {
+    let id = "uploadKnowledgeBaseFile";
+    let example = media_example(id, "requestBody", "multipart/form-data", "guide");
+    let text = example["uploadedFile"].as_str().expect("the file's text");
+    let harness = Harness::start().await;
+    let expectation = harness
+        .expect(
+            Expect::op("uploadKnowledgeBaseFile")
+                .path("knowledgeBaseId", "kb-1")
+                .multipart(&[("uploadedFile", Some("text/markdown"), text)]),
+        )
+        .await;
+    let uploaded = harness
+        .client
+        .upload_knowledge_base_file("kb-1", Document::from_bytes("guide.md", text))
+        .await
+        .expect(id);
+    expectation.verify(&*uploaded);
+    assert_eq!(file_names(&expectation), [Some("guide.md".to_string())]);
+}
+
+#[tokio::test]
+async fn a_knowledge_base_file_over_50_mb_is_refused_before_sending() {
+    let harness = Harness::start().await;
+    let too_big = Document::from_bytes("big.pdf", vec![0; 50 * 1024 * 1024 + 1]);
+    let error = harness
+        .client
+        .upload_knowledge_base_file("kb-1", too_big)
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    assert!(error.to_string().contains("big.pdf"), "{error}");
+}
+
+// Flow folders.
+
+#[tokio::test]
+async fn create_flow_folder_answered_201() {
+    check_each_body(
+        Expect::op("createFlowFolder"),
+        |c, b: types::FlowFolderCreate| async move { c.create_flow_folder(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_flow_folder_answered_200_decodes_too() {
+    let body = request_example("createFlowFolder", "calls");
+    let answer = trillet_e2e::response_examples("createFlowFolder", "201")[0]
+        .1
+        .to_string();
+    let harness = Harness::start().await;
+    let expectation = harness
+        .expect(Expect::op("createFlowFolder").json(body.clone()).respond(
+            200,
+            "application/json",
+            &answer,
+        ))
+        .await;
+    let body: types::FlowFolderCreate = serde_json::from_value(body).expect("decodes");
+    let folder = harness
+        .client
+        .create_flow_folder(&body)
+        .await
+        .expect("200 is a success");
+    expectation.verify(&*folder);
+}
+
+#[tokio::test]
+async fn list_flow_folders() {
+    check(
+        Expect::op("listFlowFolders"),
+        None,
+        |c, (): ()| async move { c.list_flow_folders().await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_flow_folder() {
+    check(
+        Expect::op("getFlowFolder").path("folderId", "folder-1"),
+        None,
+        |c, (): ()| async move { c.get_flow_folder("folder-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_flow_folder_with_patch() {
+    check_each_body(
+        Expect::op("updateFlowFolder").path("folderId", "folder-1"),
+        |c, b: types::FlowFolderUpdate| async move { c.update_flow_folder("folder-1", &b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn delete_flow_folder() {
+    check(
+        Expect::op("deleteFlowFolder").path("folderId", "folder-1"),
+        None,
+        |c, (): ()| async move { c.delete_flow_folder("folder-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn add_flow_to_folder() {
+    check_each_body(
+        Expect::op("addFlowToFolder").path("folderId", "folder-1"),
+        |c, b: types::FolderFlowAssignment| async move {
+            c.add_flow_to_folder("folder-1", &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn remove_flow_from_folder() {
+    check(
+        Expect::op("removeFlowFromFolder")
+            .path("folderId", "folder-1")
+            .path("pathwayId", "flow-1"),
+        None,
+        |c, (): ()| async move { c.remove_flow_from_folder("folder-1", "flow-1").await },
+    )
+    .await;
+}
+
+// Workspaces.
+
+#[tokio::test]
+async fn list_workspaces_as_a_list_or_one_object() {
+    // The spec asks only for `x-api-key` here; the client sends `x-workspace-id` too (one
+    // set of default headers for every call), which the harness checks like everywhere.
+    check(Expect::op("listWorkspaces"), None, |c, (): ()| async move {
+        c.list_workspaces().await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn get_workspace() {
+    check(
+        Expect::op("getWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        None,
+        |c, (): ()| async move { c.get_workspace(trillet_e2e::WORKSPACE_ID).await },
+    )
+    .await;
+}
+
+/// The file names of the parts of the one multipart request received.
+fn file_names(expectation: &trillet_e2e::Expectation<'_>) -> Vec<Option<String>> {
+    let request = expectation.request();
+    let content_type = request
+        .headers_vec()
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.clone())
+        .expect("content type");
+    trillet_e2e::parse_multipart(&content_type, request.body_ref())
+        .into_iter()
+        .map(|part| part.file_name)
+        .collect()
+}
+
 #[test]
 fn every_operation_of_the_spec_is_tested_here() {
     let source = include_str!("operations.rs");
@@ -437,11 +1072,13 @@ fn every_operation_of_the_spec_is_tested_here() {
         .operation_ids()
         .map(str::to_string)
         .collect();
-    assert_eq!(ids.len(), 21);
-    for id in ids {
-        assert!(
-            source.contains(&format!("Expect::op(\"{id}\")")),
-            "{id} has no test in operations.rs"
-        );
-    }
+    assert!(!ids.is_empty(), "the spec's operations were not found");
+    let untested: Vec<&String> = ids
+        .iter()
+        .filter(|id| !source.contains(&format!("Expect::op(\"{id}\")")))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "no test in operations.rs for {untested:?}"
+    );
 }

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use trillet::types;
+use trillet::webhook::WebhookEvent;
 use trillet_e2e::{lost_fields, spec};
 use trillet_spec::ExampleTarget;
 
@@ -35,6 +36,50 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "getBatchProgress" => through::<types::BatchProgress>(value),
         "listBatchCalls" => through::<types::BatchCallList>(value),
         "getBatchCall" => through::<types::BatchCall>(value),
+        "connectWebCall" => through::<types::WebCallSession>(value),
+        "disconnectWebCall" | "registerExternalNumber" | "unbindPhoneNumber" => {
+            through::<types::StatusMessage>(value)
+        }
+        "listCallHistory" | "listCallHistoryV1" => through::<Vec<types::CallHistoryRecord>>(value),
+        "getCallHistory" | "getCallHistoryV1" => through::<types::CallHistoryRecord>(value),
+        "listActiveCalls" => through::<types::ActiveCallList>(value),
+        "getActiveCall" => through::<types::ActiveCall>(value),
+        "endActiveCall" => through::<types::EndCallResult>(value),
+        "removeAgentFromCall" => through::<types::RemoveAgentResult>(value),
+        "uploadCallFlowKnowledgeBaseFile" | "deleteCallFlowKnowledgeBaseFile" => {
+            through::<types::CallFlowKnowledgeBase>(value)
+        }
+        "createOmniFlowAgent" | "getOmniFlowAgent" | "updateOmniFlowAgent" => {
+            through::<types::OmniFlowAgent>(value)
+        }
+        "listOmniFlowAgents" => through::<Vec<types::OmniFlowAgent>>(value),
+        "createMessageFlow"
+        | "getMessageFlow"
+        | "updateMessageFlow"
+        | "toggleMessageFlowAutopilot" => through::<types::MessageFlow>(value),
+        "listMessageFlows" => through::<Vec<types::MessageFlow>>(value),
+        "listConversations" => through::<Vec<types::Conversation>>(value),
+        "getConversation" => through::<types::Conversation>(value),
+        "listConversationsByFlow" => through::<types::ConversationsOfFlow>(value),
+        "generateMessage" => through::<types::GeneratedMessage>(value),
+        "applyMessageAction" => through::<types::MessageActionResult>(value),
+        "listUserPhoneNumbers" => through::<types::UserPhoneNumbers>(value),
+        "purchasePhoneNumber" => through::<types::PurchasedPhoneNumber>(value),
+        "getPhoneNumberConfig" => through::<types::PhoneNumberConfig>(value),
+        "updatePhoneNumberConfig" => through::<types::SuccessFlag>(value),
+        "bindPhoneNumber" => through::<types::BindPhoneNumberResult>(value),
+        "createKnowledgeBase" | "getKnowledgeBase" => through::<types::KnowledgeBase>(value),
+        "listKnowledgeBases" => through::<Vec<types::KnowledgeBase>>(value),
+        "uploadKnowledgeBaseFile" => through::<types::KnowledgeBaseFileUploaded>(value),
+        "createFlowFolder"
+        | "getFlowFolder"
+        | "updateFlowFolder"
+        | "deleteFlowFolder"
+        | "addFlowToFolder"
+        | "removeFlowFromFolder" => through::<types::FlowFolder>(value),
+        "listFlowFolders" => through::<Vec<types::FlowFolder>>(value),
+        "listWorkspaces" => through::<types::Workspaces>(value),
+        "getWorkspace" => through::<types::Workspace>(value),
         other => Err(format!(
             "no response type known for {other}: add it to round_trip()"
         )),
@@ -101,4 +146,42 @@ fn null_and_absent_and_integral_numbers_compare_equal() {
         through::<types::BatchProgress>(&progress).expect("decodes"),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn every_webhook_example_of_the_spec_parses_into_a_webhook_event() {
+    let webhooks = trillet_e2e::document()["x-webhooks"]
+        .as_object()
+        .expect("x-webhooks");
+    let mut checked = 0;
+    for (name, item) in webhooks {
+        for operation in item.as_object().expect("path item").values() {
+            let examples = operation["requestBody"]["content"]["application/json"]["examples"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{name}: no JSON examples"));
+            for (example, body) in examples {
+                let value = &body["value"];
+                let bytes = serde_json::to_vec(value).expect("JSON");
+                let event = WebhookEvent::from_json(&bytes)
+                    .unwrap_or_else(|e| panic!("{name}/{example}: {e}"));
+                assert_eq!(
+                    Some(event.event_type()),
+                    value["event"].as_str(),
+                    "{name}/{example}"
+                );
+                // Nothing of the data is lost, typed or not.
+                let data = match &event {
+                    WebhookEvent::CallStarted(call)
+                    | WebhookEvent::CallCompleted(call)
+                    | WebhookEvent::CallFailed(call) => serde_json::to_value(call).expect("JSON"),
+                    WebhookEvent::Other { data, .. } => data.clone(),
+                    other => panic!("{name}/{example}: not a call event: {other:?}"),
+                };
+                let lost = lost_fields(&value["data"], &data);
+                assert!(lost.is_empty(), "{name}/{example}: lost {lost:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3, "only {checked} webhook examples found");
 }
