@@ -939,95 +939,6 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
     }
 }
 
-/// Operations with more optional query parameters than this take them as one generated
-/// `<Method>Query` struct (see [`wrapper`]) instead of positional arguments: twelve
-/// `Option<&str>`-like filters in alphabetical order (`listCallHistory`) are easy to mix
-/// up without a compiler error, and a struct names each one at the call site. Three
-/// (`list_batch_calls(batch_id, limit, page, status)`) still read well positionally.
-const MAX_POSITIONAL_QUERY_PARAMETERS: usize = 3;
-
-/// What the wrappers do beyond forwarding, by method name (progenitor's snake case of the
-/// operationId).
-#[derive(Debug, Default)]
-struct WrapperPlan {
-    /// Methods of `deprecated` operations: their wrappers carry `#[deprecated]`, which
-    /// progenitor 0.15 does not emit.
-    deprecated: BTreeSet<String>,
-    /// Methods that take a query struct, with the argument names of their query
-    /// parameters in document order.
-    query_structs: BTreeMap<String, Vec<String>>,
-}
-
-fn wrapper_plan(spec: &OpenAPI) -> WrapperPlan {
-    let components = spec.components.as_ref();
-    let resolve = |parameter: &ReferenceOr<openapiv3::Parameter>| match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter.clone()),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|name| components?.parameters.get(name))
-            .and_then(|parameter| parameter.as_item().cloned()),
-    };
-    let mut plan = WrapperPlan::default();
-    for item in spec.paths.paths.values() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, operation) in item.iter() {
-            let Some(operation_id) = &operation.operation_id else {
-                continue;
-            };
-            let method = snake_case(operation_id);
-            if operation.deprecated {
-                plan.deprecated.insert(method.clone());
-            }
-            let query: Vec<String> = item
-                .parameters
-                .iter()
-                .chain(&operation.parameters)
-                .filter_map(resolve)
-                .filter_map(|parameter| match parameter {
-                    openapiv3::Parameter::Query { parameter_data, .. } => {
-                        Some(snake_case(&parameter_data.name))
-                    }
-                    _ => None,
-                })
-                .collect();
-            if query.len() > MAX_POSITIONAL_QUERY_PARAMETERS {
-                plan.query_structs.insert(method, query);
-            }
-        }
-    }
-    plan
-}
-
-/// The snake case progenitor (through heck) makes of a camelCase name:
-/// `listCallHistoryV1` -> `list_call_history_v1`, `agentId` -> `agent_id`. A name this
-/// gets wrong is reported by [`client_wrappers`], not silently skipped.
-fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            continue;
-        }
-        if c.is_uppercase() && i > 0 {
-            let previous = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            let boundary = previous.is_lowercase()
-                || previous.is_ascii_digit()
-                || (previous.is_uppercase() && next_is_lower);
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 /// One `impl crate::Client` with a method per generated operation: same name, docs and
 /// arguments, forwarding to the generated client and turning its error into
 /// `crate::Error` (which reads the body of an error response, hence `.await`). The docs
@@ -1275,6 +1186,95 @@ fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
         syn::GenericArgument::Type(ty) => Some(ty.clone()),
         _ => None,
     }
+}
+
+/// Operations with more optional query parameters than this take them as one generated
+/// `<Method>Query` struct (see [`wrapper`]) instead of positional arguments: twelve
+/// `Option<&str>`-like filters in alphabetical order (`listCallHistory`) are easy to mix
+/// up without a compiler error, and a struct names each one at the call site. Three
+/// (`list_batch_calls(batch_id, limit, page, status)`) still read well positionally.
+const MAX_POSITIONAL_QUERY_PARAMETERS: usize = 3;
+
+/// What the wrappers do beyond forwarding, by method name (progenitor's snake case of the
+/// operationId).
+#[derive(Debug, Default)]
+struct WrapperPlan {
+    /// Methods of `deprecated` operations: their wrappers carry `#[deprecated]`, which
+    /// progenitor 0.15 does not emit.
+    deprecated: BTreeSet<String>,
+    /// Methods that take a query struct, with the argument names of their query
+    /// parameters in document order.
+    query_structs: BTreeMap<String, Vec<String>>,
+}
+
+fn wrapper_plan(spec: &OpenAPI) -> WrapperPlan {
+    let components = spec.components.as_ref();
+    let resolve = |parameter: &ReferenceOr<openapiv3::Parameter>| match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter.clone()),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|name| components?.parameters.get(name))
+            .and_then(|parameter| parameter.as_item().cloned()),
+    };
+    let mut plan = WrapperPlan::default();
+    for item in spec.paths.paths.values() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, operation) in item.iter() {
+            let Some(operation_id) = &operation.operation_id else {
+                continue;
+            };
+            let method = snake_case(operation_id);
+            if operation.deprecated {
+                plan.deprecated.insert(method.clone());
+            }
+            let query: Vec<String> = item
+                .parameters
+                .iter()
+                .chain(&operation.parameters)
+                .filter_map(resolve)
+                .filter_map(|parameter| match parameter {
+                    openapiv3::Parameter::Query { parameter_data, .. } => {
+                        Some(snake_case(&parameter_data.name))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if query.len() > MAX_POSITIONAL_QUERY_PARAMETERS {
+                plan.query_structs.insert(method, query);
+            }
+        }
+    }
+    plan
+}
+
+/// The snake case progenitor (through heck) makes of a camelCase name:
+/// `listCallHistoryV1` -> `list_call_history_v1`, `agentId` -> `agent_id`. A name this
+/// gets wrong is reported by [`client_wrappers`], not silently skipped.
+fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower);
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 /// The string literals of `pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[...]`.

@@ -1,6 +1,6 @@
 //! The batch operations progenitor can't generate (their request bodies are
-//! `multipart/form-data`), written by hand over the same client, headers and hooks (see
-//! [`crate::uploads`]), plus a convenience for the CSV template.
+//! `multipart/form-data`), written by hand over the same client, headers and hooks, plus a
+//! convenience for the CSV template.
 //!
 //! ```no_run
 //! # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
@@ -20,8 +20,9 @@ use std::future::poll_fn;
 use std::io::Read;
 use std::path::Path;
 
-use progenitor_client::ResponseValue;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::multipart::{Form, Part};
+use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
@@ -218,5 +219,41 @@ impl Client {
         }
         String::from_utf8(bytes)
             .map_err(|_| Error::InvalidRequest("the CSV template is not UTF-8".to_string()))
+    }
+
+    /// Sends a multipart request through the generated client's reqwest client and hooks,
+    /// exactly as generated operations do, and decodes a 2xx JSON body.
+    pub(crate) async fn send_form<T: DeserializeOwned>(
+        &self,
+        operation_id: &'static str,
+        path: &str,
+        form: Form,
+    ) -> Result<ResponseValue<T>, Error> {
+        let api = &self.api;
+        let url = format!("{}{path}", api.baseurl());
+        let mut request = api
+            .client()
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .multipart(form)
+            .build()
+            .map_err(Error::from_reqwest)?;
+        let info = OperationInfo { operation_id };
+        let outcome: Result<ResponseValue<T>, progenitor_client::Error<()>> = async {
+            api.pre(&mut request, &info).await?;
+            let result = api.exec(request, &info).await;
+            api.post(&result, &info).await?;
+            let response = result?;
+            if response.status().is_success() {
+                ResponseValue::from_response(response).await
+            } else {
+                Err(progenitor_client::Error::UnexpectedResponse(response))
+            }
+        }
+        .await;
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(error) => Err(Error::from_generated(error).await),
+        }
     }
 }

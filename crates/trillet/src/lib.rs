@@ -3,10 +3,8 @@
 //!
 //! Generated from the project's OpenAPI contract (`openapi/trillet.yaml`) with progenitor,
 //! plus a small hand-written layer: credentials and configuration ([`Client`],
-//! [`ClientBuilder`]), one error type ([`Error`]), the multipart uploads progenitor can't
-//! generate ([`batch_upload`] for batches, [`uploads`] for knowledge-base files) and known
-//! model and voice names ([`models`]), and the verification of the webhooks Trillet sends
-//! ([`webhook`]).
+//! [`ClientBuilder`]), one error type ([`Error`]), the multipart batch uploads
+//! ([`batch_upload`]) and known model and voice names ([`models`]).
 //!
 //! # Quickstart
 //!
@@ -51,6 +49,11 @@
 //! `Result<ResponseValue<T>, Error>`: [`ResponseValue`] dereferences to the decoded body
 //! `T` and also gives the status and headers (`into_inner()` to take the body).
 //!
+//! File uploads are hand-written methods beside the generated ones, with the same hooks
+//! and error type: [`batch_upload`] for the batch CSVs and [`uploads`] for knowledge-base
+//! files ([`Document`]). [`webhook`] verifies and parses the events Trillet sends to your
+//! endpoint.
+//!
 //! Responses decode leniently: unknown fields are ignored and growing sets (statuses,
 //! model names, providers) are plain strings, so new server values never break a call.
 //! Request enums such as [`CallFlowDirection`](types::CallFlowDirection) are closed: the
@@ -65,9 +68,9 @@ mod generated;
 pub mod batch_upload;
 mod client;
 mod error;
-pub mod models;
 pub mod uploads;
 pub mod webhook;
+pub mod models;
 
 pub use batch_upload::{Csv, StartBatch};
 pub use uploads::Document;

@@ -1,8 +1,9 @@
 //! The operations progenitor can't generate: their request bodies are
 //! `multipart/form-data` (upstream issue #518), so they are written by hand over the same
-//! reqwest client, default headers, hooks and [`Error`] as the generated ones. The batch
-//! uploads live in [`crate::batch_upload`]; the knowledge-base uploads are here, with the
-//! list of every hand-written operation and the one function that sends them all.
+//! reqwest client, default headers, hooks and [`Error`] as the generated ones (through the
+//! one multipart sender of [`crate::batch_upload`]). The batch uploads live in
+//! [`crate::batch_upload`]; the knowledge-base uploads are here, with the list of every
+//! hand-written operation.
 //!
 //! ```no_run
 //! # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
@@ -17,9 +18,8 @@
 use std::fmt;
 use std::path::Path;
 
-use progenitor_client::{encode_path, ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{encode_path, ResponseValue};
 use reqwest::multipart::{Form, Part};
-use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded};
@@ -185,43 +185,6 @@ impl Client {
         );
         self.send_form("upload_knowledge_base_file", &path, form)
             .await
-    }
-
-    /// Sends a multipart `POST` through the generated client's reqwest client and hooks,
-    /// exactly as generated operations do, and decodes a 2xx JSON body. `operation_id` is
-    /// progenitor's snake-case id, as the hooks see it for generated operations.
-    pub(crate) async fn send_form<T: DeserializeOwned>(
-        &self,
-        operation_id: &'static str,
-        path: &str,
-        form: Form,
-    ) -> Result<ResponseValue<T>, Error> {
-        let api = &self.api;
-        let url = format!("{}{path}", api.baseurl());
-        let mut request = api
-            .client()
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form)
-            .build()
-            .map_err(Error::from_reqwest)?;
-        let info = OperationInfo { operation_id };
-        let outcome: Result<ResponseValue<T>, progenitor_client::Error<()>> = async {
-            api.pre(&mut request, &info).await?;
-            let result = api.exec(request, &info).await;
-            api.post(&result, &info).await?;
-            let response = result?;
-            if response.status().is_success() {
-                ResponseValue::from_response(response).await
-            } else {
-                Err(progenitor_client::Error::UnexpectedResponse(response))
-            }
-        }
-        .await;
-        match outcome {
-            Ok(value) => Ok(value),
-            Err(error) => Err(Error::from_generated(error).await),
-        }
     }
 }
 
