@@ -1082,3 +1082,16 @@ fn every_operation_of_the_spec_is_tested_here() {
         "no test in operations.rs for {untested:?}"
     );
 }
+
+#[test]
+fn every_operation_of_the_spec_is_in_the_readme_table() {
+    let readme = include_str!("../../README.md");
+    let missing: Vec<&str> = trillet_e2e::spec()
+        .operation_ids()
+        .filter(|id| !readme.contains(&format!("\n| {id} | `")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's operations table lacks {missing:?}"
+    );
+}

@@ -28,6 +28,29 @@
 //! }
 //! # Ok::<(), trillet::webhook::WebhookError>(())
 //! ```
+//!
+//! In an HTTP handler (the README's example, kept identical by a test):
+//!
+//! ```
+//! use trillet::webhook::{verify_and_parse, WebhookEvent, WebhookSecret};
+//!
+//! fn handle(secret: &WebhookSecret, body: &[u8], signature: Option<&str>) -> u16 {
+//!     match verify_and_parse(secret, body, signature) {
+//!         Ok(WebhookEvent::CallCompleted(call)) => {
+//!             println!("call {:?} completed in {:?} s", call.call_id, call.duration);
+//!             200
+//!         }
+//!         Ok(other) => {
+//!             println!("{} (not handled)", other.event_type());
+//!             200 // acknowledge what you don't handle, or it may be sent again
+//!         }
+//!         Err(refused) => {
+//!             eprintln!("{refused}");
+//!             401
+//!         }
+//!     }
+//! }
+//! ```
 
 use std::fmt;
 
@@ -374,6 +397,31 @@ mod tests {
                 Err(WebhookError::InvalidPayload(_))
             ));
         }
+    }
+
+    #[test]
+    fn readme_example_is_the_handler_doctest() {
+        let fenced = |text: &str, after: &str, fence: &str| -> String {
+            let rest = &text[text.find(after).expect(after)..];
+            let rest = &rest[rest.find(fence).expect(fence) + fence.len()..];
+            rest[..rest.find("```").expect("closing fence")]
+                .trim()
+                .to_string()
+        };
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .expect("README.md");
+        let docs: String = include_str!("webhook.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("//!"))
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(
+            fenced(&readme, "### Webhooks", "```rust\n"),
+            fenced(&docs, "In an HTTP handler", "```\n"),
+            "README.md's webhook example differs from the doctest in webhook.rs; copy one onto the other"
+        );
     }
 
     #[test]
