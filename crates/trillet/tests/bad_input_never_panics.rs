@@ -2,7 +2,13 @@
 //! them return a report or a clean error, never a panic.
 
 use proptest::prelude::*;
+use std::time::{Duration, UNIX_EPOCH};
 use trillet::preflight::{check_batch_csv, CsvPreflight, CsvProblemKind};
+
+use reqwest::StatusCode;
+use trillet::retry::{
+    parse_retry_after, rate_limit_reset, AttemptOutcome, RequestSafety, RetryPolicy,
+};
 use trillet::{check_e164, E164PhoneNumber};
 
 /// Bytes that look like CSV often enough to reach deep states: separators, quotes, line
@@ -87,5 +93,40 @@ proptest! {
                 prop_assert!(!message.contains(&text), "{}", message);
             }
         }
+    }
+
+    #[test]
+    fn server_wait_headers_and_bodies_never_panic(
+        header in "\\PC{0,40}|[0-9]{1,30}|[A-Za-z]{3}, [0-9]{2} [A-Za-z]{3} [0-9]{4} [0-9:]{8} GMT",
+        reset_at in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,12})?(Z|[+-][0-9]{2}:[0-9]{2}|\\PC{0,3})",
+        body in prop::collection::vec(any::<u8>(), 0..200),
+        now_secs in any::<u32>(),
+    ) {
+        let now = UNIX_EPOCH + Duration::from_secs(u64::from(now_secs));
+        let _ = parse_retry_after(&header, now);
+        let _ = rate_limit_reset(&body, now);
+        let json = format!(r#"{{"error": {{"reset_at": "{reset_at}"}}}}"#);
+        let _ = rate_limit_reset(json.as_bytes(), now);
+    }
+
+    #[test]
+    fn retry_decisions_never_panic(
+        code in 100u16..1000,
+        retries_done in any::<u32>(),
+        max_retries in any::<u32>(),
+        wait_secs in proptest::option::of(any::<u64>()),
+        jitter in any::<f64>(),
+        initial_ms in any::<u64>(),
+        max_ms in any::<u64>(),
+        safety in prop_oneof![Just(RequestSafety::Idempotent), Just(RequestSafety::SideEffecting)],
+    ) {
+        let policy = RetryPolicy::new()
+            .with_max_retries(max_retries)
+            .with_initial_backoff(Duration::from_millis(initial_ms))
+            .with_max_backoff(Duration::from_millis(max_ms))
+            .with_max_retry_after(Duration::MAX);
+        let outcome = AttemptOutcome::Status(StatusCode::from_u16(code).expect("100..1000 are valid statuses"));
+        let _ = policy.decide(safety, &outcome, retries_done, wait_secs.map(Duration::from_secs), jitter);
+        let _ = policy.backoff(retries_done, jitter);
     }
 }
