@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod gen;
 mod validate;
 
 const HELP: &str = "\
@@ -15,6 +16,10 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
+    gen         Regenerate crates/trillet/src/generated.rs from openapi/trillet.yaml.
+    gen --check Fail (exit 1, with a diff) when the committed generated.rs is stale;
+                writes nothing. Exit 2: nothing could be generated (the message says
+                why, e.g. openapi/trillet.yaml:<line>:<col>). `cargo xtask gen --help`.
     validate    Check the examples of openapi/trillet.yaml and of openapi/examples/,
                 or one payload file against one operation.
                 `cargo xtask validate --help` for details.
@@ -40,8 +45,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "validate" => validate::run(rest),
-        // "gen" => gen::run(rest),  <- the client generator (`mod gen;`, xtask/src/gen.rs) goes here,
-        //                              with a line in HELP.
+        "gen" => gen::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             ExitCode::SUCCESS

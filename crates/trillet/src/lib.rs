@@ -1,7 +1,76 @@
-//! A client for the [Trillet AI](https://trillet.ai) voice-agent REST API.
+//! A client for the [Trillet AI](https://trillet.ai) voice-agent REST API: call agents,
+//! call flows, outbound calls, and batches of calls from a CSV.
+//!
+//! Generated from the project's OpenAPI contract (`openapi/trillet.yaml`) with progenitor,
+//! plus a small hand-written layer: credentials and configuration ([`Client`],
+//! [`ClientBuilder`]), one error type ([`Error`]), the multipart batch uploads
+//! ([`batch_upload`]) and known model and voice names ([`models`]).
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use trillet::models::{llm, tts, voice};
+//! use trillet::types::{AgentCreate, CallFlowCreate, CallFlowDirection, PromptType, TtsModelCreate};
+//! use trillet::{Client, Csv, StartBatch};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), trillet::Error> {
+//!     // TRILLET_API_KEY and TRILLET_WORKSPACE_ID (TRILLET_BASE_URL optional).
+//!     let client = Client::from_env()?;
+//!
+//!     let voice = TtsModelCreate { voice_id: Some(voice::WILDFLOWER.into()), ..TtsModelCreate::new(tts::RIME) };
+//!     let agent = client.create_agent(&AgentCreate::new("Front Desk", voice, llm::GPT_4O_MINI)).await?;
+//!     println!("agent {} is {:?}", agent.id, agent.status);
+//!
+//!     let flow = CallFlowCreate {
+//!         agent: Some(agent.id.clone()),
+//!         prompt: Some("Remind the customer of tomorrow's appointment.".into()),
+//!         ..CallFlowCreate::new("Appointment reminders", CallFlowDirection::Outbound, PromptType::Simple)
+//!     };
+//!     let flow = client.create_call_flow(&flow).await?;
+//!     println!("call flow {}", flow.id);
+//!
+//!     let batch = client.start_batch(Csv::from_path("calls.csv")?, &StartBatch::new(&agent.id)).await?;
+//!     println!("batch {:?}: {:?} calls queued", batch.batch_id, batch.total_calls);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # How calls look
+//!
+//! Each operation is a method taking its path parameters, query parameters and body in
+//! that order (`client.update_agent(agent_id, &body)`). Bodies are the structs of
+//! [`types`]; those with required fields have a `new(...)` taking them in the spec's order,
+//! and the rest is set with struct update syntax. Every method returns
+//! `Result<ResponseValue<T>, Error>`: [`ResponseValue`] dereferences to the decoded body
+//! `T` and also gives the status and headers (`into_inner()` to take the body).
+//!
+//! Responses decode leniently: unknown fields are ignored and growing sets (statuses,
+//! model names, providers) are plain strings, so new server values never break a call.
+//! Request enums such as [`CallFlowDirection`](types::CallFlowDirection) are closed: the
+//! API accepts only their values.
+//!
+//! Errors: see [`Error`]. Nothing is retried automatically.
 
+// The generated module: `cargo xtask gen` writes it; never edit it by hand.
+#[rustfmt::skip]
+mod generated;
+
+pub mod batch_upload;
+mod client;
+mod error;
+pub mod models;
 pub mod phone;
 pub mod preflight;
 pub mod retry;
 
+pub use batch_upload::{Csv, StartBatch};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
+};
+pub use error::{ApiError, Error, REQUEST_ID_HEADER};
 pub use phone::{check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem};
+/// The request and response bodies of the API, generated from the spec's schemas.
+pub use generated::types;
+pub use progenitor_client::{ByteStream, ResponseValue};

@@ -1,0 +1,250 @@
+//! Construction and configuration of [`Client`]: credentials, base URL, timeouts, user
+//! agent, and the hooks every request goes through.
+
+use std::fmt;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::Error;
+use crate::generated;
+
+/// Where requests go unless told otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://api.trillet.ai";
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, upload and response included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!("trillet-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Environment variable holding the API key ([`Client::from_env`]).
+pub const ENV_API_KEY: &str = "TRILLET_API_KEY";
+/// Environment variable holding the workspace id ([`Client::from_env`]).
+pub const ENV_WORKSPACE_ID: &str = "TRILLET_WORKSPACE_ID";
+/// Optional environment variable overriding the base URL ([`Client::from_env`]).
+pub const ENV_BASE_URL: &str = "TRILLET_BASE_URL";
+
+const API_KEY_HEADER: &str = "x-api-key";
+const WORKSPACE_ID_HEADER: &str = "x-workspace-id";
+const REDACTED: &str = "<redacted>";
+
+/// A client of the Trillet API.
+///
+/// Every operation of `openapi/trillet.yaml` is a method: the generated ones
+/// (`create_agent`, `get_batch`, ...) and the hand-written uploads
+/// ([`start_batch`](Client::start_batch), ...). All of them send `x-api-key` and
+/// `x-workspace-id`, go through the same connection pool and hooks, and fail with
+/// [`Error`]. Cheap to clone: clones share the connection pool.
+///
+/// `Debug` never shows the API key; it shows the workspace id, which identifies but
+/// grants nothing (it is in every response's `workspaceId` too).
+#[derive(Clone)]
+pub struct Client {
+    /// The generated client; the generated wrappers in `generated.rs` call it.
+    pub(crate) api: generated::Client,
+    workspace_id: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+}
+
+impl Client {
+    /// A client for `https://api.trillet.ai` with default timeouts.
+    ///
+    /// Fails only when a credential can't be an HTTP header value (control characters)
+    /// or the TLS backend can't start.
+    pub fn new(
+        api_key: impl Into<String>,
+        workspace_id: impl Into<String>,
+    ) -> Result<Client, Error> {
+        Client::builder(api_key, workspace_id).build()
+    }
+
+    /// A client configured from `TRILLET_API_KEY`, `TRILLET_WORKSPACE_ID` and, if set,
+    /// `TRILLET_BASE_URL`. The error names the variable that is missing or empty.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A builder, to change the base URL, timeouts or user agent.
+    pub fn builder(api_key: impl Into<String>, workspace_id: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            api_key: api_key.into(),
+            workspace_id: workspace_id.into(),
+            base_url: DEFAULT_BASE_URL.to_string(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+        }
+    }
+
+    /// The base URL requests go to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        self.api.baseurl()
+    }
+
+    /// The workspace every request acts on.
+    pub fn workspace_id(&self) -> &str {
+        &self.workspace_id
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("workspace_id", &self.workspace_id)
+            .field("api_key", &REDACTED)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Configuration of a [`Client`]; `Debug` never shows the API key.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: String,
+    workspace_id: String,
+    base_url: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+}
+
+impl ClientBuilder {
+    /// A builder from `TRILLET_API_KEY`, `TRILLET_WORKSPACE_ID` and, if set,
+    /// `TRILLET_BASE_URL`, to adjust further before [`build`](ClientBuilder::build).
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        let api_key = required_env(ENV_API_KEY)?;
+        let workspace_id = required_env(ENV_WORKSPACE_ID)?;
+        let mut builder = Client::builder(api_key, workspace_id);
+        match std::env::var(ENV_BASE_URL) {
+            Ok(url) if !url.trim().is_empty() => builder = builder.base_url(url),
+            Ok(_) | Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Error::Config(format!("{ENV_BASE_URL} is not valid UTF-8")));
+            }
+        }
+        Ok(builder)
+    }
+
+    /// Send requests to this URL instead of `https://api.trillet.ai` (scheme and host,
+    /// optionally a port and a path prefix).
+    pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request, from sending to the end of the response body
+    /// (default 60 s). A request that runs out of time fails with [`Error::Timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `trillet-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The client. Fails with [`Error::Config`] on a base URL that is not `http(s)://`, a
+    /// credential that can't be a header value, or a TLS backend that can't start.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL {base_url:?} is not a URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?} must start with https:// or http://"
+            )));
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            HeaderName::from_static(API_KEY_HEADER),
+            secret_header(&self.api_key, "the API key")?,
+        );
+        headers.insert(
+            HeaderName::from_static(WORKSPACE_ID_HEADER),
+            secret_header(&self.workspace_id, "the workspace id")?,
+        );
+        let http = reqwest::ClientBuilder::new()
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .user_agent(self.user_agent.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Client {
+            api: generated::Client::new_with_client(&base_url, http),
+            workspace_id: self.workspace_id,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            user_agent: self.user_agent,
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("workspace_id", &self.workspace_id)
+            .field("api_key", &REDACTED)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+fn required_env(name: &str) -> Result<String, Error> {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => Ok(value.trim().to_string()),
+        Ok(_) => Err(Error::Config(format!(
+            "environment variable {name} is empty"
+        ))),
+        Err(std::env::VarError::NotPresent) => Err(Error::Config(format!(
+            "environment variable {name} is not set"
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::Config(format!(
+            "environment variable {name} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// A header value marked sensitive, so reqwest and HTTP/2 never log or index it. Both
+/// credentials are marked: the workspace id is not a secret, but it need not be logged.
+fn secret_header(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        Error::Config(format!(
+            "{what} contains characters not allowed in an HTTP header"
+        ))
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// The hooks of every request, generated or hand-written (they call them explicitly).
+impl ClientHooks for generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // progenitor adds `api-version: <info.version>` to every request; it is our
+        // document's version, not something the Trillet API reads, so it is not sent.
+        request.headers_mut().remove("api-version");
+        Ok(())
+    }
+}

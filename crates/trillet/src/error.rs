@@ -1,0 +1,383 @@
+//! The one error type of the client.
+//!
+//! Every method of [`Client`](crate::Client), generated or hand-written, returns
+//! [`Error`]. The generated methods get it through wrappers that `cargo xtask gen` writes
+//! next to progenitor's code: each forwards to progenitor's method and converts its error
+//! with [`Error::from_generated`], which is async because it reads the body of an error
+//! response. Error responses are not typed in progenitor's input (the generator removes
+//! the 4XX/5XX responses from its copy of the spec), so every error status arrives here
+//! with its status, headers and body, and is decoded once, in this module, whatever shape
+//! the body has.
+//!
+//! Nothing printed by an [`Error`] (`Display` or `Debug`) contains a phone number: runs of
+//! seven or more digits are masked. It never contains the API key either: request headers
+//! are not part of any message.
+
+use std::fmt;
+
+use progenitor_client::Error as GeneratedError;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use crate::types::{ErrorBody, ErrorBodyError};
+
+/// The header carrying the server's request id, when it sends one.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Longest message kept from a body that is not a documented error shape.
+const MAX_TEXT_MESSAGE: usize = 200;
+
+/// What went wrong with a call: the one error type of every [`Client`](crate::Client)
+/// method.
+///
+/// Match on the variant to tell the API's refusals ([`Error::Api`], with the HTTP status
+/// and the API's message) from timeouts, transport failures and undecodable responses.
+///
+/// How generated calls return it: progenitor's methods return its own
+/// `progenitor_client::Error<()>`; `cargo xtask gen` writes, beside them, a wrapper per
+/// operation on [`Client`](crate::Client) with the same name, docs and arguments, which
+/// awaits the generated method and converts its error here (reading the body of an error
+/// response). Users never see progenitor's error, and `?` works with one type.
+///
+/// `Display` is one line, e.g. `404 Not Found: Agent not found (The specified agent does
+/// not exist or you don't have access to it)`. Neither `Display` nor `Debug` shows a phone
+/// number (runs of 7+ digits are masked) or a credential.
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status (4xx, 5xx, or any status not documented
+    /// for the operation).
+    Api(Box<ApiError>),
+    /// The request or the response did not finish within the configured time.
+    Timeout(reqwest::Error),
+    /// The request could not be sent or the response not received (DNS, connection,
+    /// TLS, reset).
+    Transport(reqwest::Error),
+    /// A success response whose body does not decode into the documented type.
+    Decode(serde_json::Error),
+    /// The request was not sent: an argument can't be expressed (e.g. a CSV over
+    /// 20 MB, an unreadable file).
+    InvalidRequest(String),
+    /// The client could not be configured (missing environment variable, bad base URL).
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of an [`Error::Api`].
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    /// The API's refusal, if that is what this is.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The server's request id (`x-request-id`) of an [`Error::Api`], for support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(|api| api.request_id.as_deref())
+    }
+
+    /// Whether trying again later may succeed: timeouts, transport failures, 429 and
+    /// 502/503/504. Retrying requests that place calls is the caller's decision.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout(_) | Error::Transport(_) => true,
+            Error::Api(api) => matches!(api.status.as_u16(), 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// Converts an error of the generated client, reading the body of an error response.
+    pub(crate) async fn from_generated(error: GeneratedError<()>) -> Error {
+        match error {
+            GeneratedError::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => Error::Api(Box::new(ApiError::from_parts(status, &headers, &body))),
+                    Err(error) => Error::from_reqwest(error),
+                }
+            }
+            GeneratedError::ErrorResponse(response) => Error::Api(Box::new(ApiError::from_parts(
+                response.status(),
+                response.headers(),
+                &[],
+            ))),
+            GeneratedError::CommunicationError(error)
+            | GeneratedError::InvalidUpgrade(error)
+            | GeneratedError::ResponseBodyError(error) => Error::from_reqwest(error),
+            GeneratedError::InvalidResponsePayload(_, error) => Error::Decode(error),
+            GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
+                Error::InvalidRequest(message)
+            }
+        }
+    }
+
+    pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
+    }
+
+    fn unmasked(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Error::Api(api) => write!(f, "{api}"),
+            Error::Timeout(error) => write!(f, "timed out: {}", chain(error)),
+            Error::Transport(error) => write!(f, "transport error: {}", chain(error)),
+            Error::Decode(error) => write!(f, "the response does not decode: {error}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Config(message) => write!(f, "configuration: {message}"),
+        }
+    }
+}
+
+/// A reqwest error with its causes, e.g. `error sending request: connection refused`.
+fn chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.unmasked(&mut text)?;
+        f.write_str(&mask_phone_numbers(&text))
+    }
+}
+
+/// Same text as `Display` (masked), with the variant: `fn main() -> Result<(), Error>`
+/// prints this.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let variant = match self {
+            Error::Api(_) => "Api",
+            Error::Timeout(_) => "Timeout",
+            Error::Transport(_) => "Transport",
+            Error::Decode(_) => "Decode",
+            Error::InvalidRequest(_) => "InvalidRequest",
+            Error::Config(_) => "Config",
+        };
+        write!(f, "{variant}({:?})", self.to_string())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(error) | Error::Transport(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::types::error::ConversionError> for Error {
+    fn from(error: crate::types::error::ConversionError) -> Error {
+        Error::InvalidRequest(error.to_string())
+    }
+}
+
+/// An error status from the API, with the message decoded from its body.
+///
+/// The body may have any of the documented shapes (`ErrorBody` in the spec):
+/// `{"error": "...", "details": "...", "code": "..."}`,
+/// `{"error": {"code": "...", "message": "..."}}`,
+/// `{"error": "...", "message": "...", "id": "..."}` or `{"status": "not_found"}`;
+/// a body that is none of these (an HTML page from a proxy) still gives the status and
+/// the start of its text.
+#[derive(Clone, PartialEq)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    detail: Option<String>,
+    code: Option<String>,
+    request_id: Option<String>,
+    body: Option<ErrorBody>,
+}
+
+impl ApiError {
+    /// Decodes an error response.
+    pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+        let request_id = headers
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let decoded = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .filter(serde_json::Value::is_object)
+            .and_then(|value| serde_json::from_value::<ErrorBody>(value).ok());
+        let reason = || status.canonical_reason().unwrap_or("error").to_string();
+        let Some(body) = decoded else {
+            let text = String::from_utf8_lossy(body);
+            let first_line = text.lines().map(str::trim).find(|l| !l.is_empty());
+            let message = match first_line {
+                Some(line) if line.chars().count() > MAX_TEXT_MESSAGE => {
+                    format!(
+                        "{}…",
+                        line.chars().take(MAX_TEXT_MESSAGE).collect::<String>()
+                    )
+                }
+                Some(line) => line.to_string(),
+                None => reason(),
+            };
+            return ApiError {
+                status,
+                message,
+                detail: None,
+                code: None,
+                request_id,
+                body: None,
+            };
+        };
+        let (error_text, nested) = match &body.error {
+            Some(ErrorBodyError::String(text)) => (Some(text.clone()), None),
+            Some(ErrorBodyError::ErrorDetail(detail)) => (None, Some(detail)),
+            None => (None, None),
+        };
+        let nested_message = nested.and_then(|d| d.message.clone());
+        let message = error_text
+            .clone()
+            .or_else(|| nested_message.clone())
+            .or_else(|| body.message.clone())
+            .or_else(|| body.status.clone())
+            .unwrap_or_else(reason);
+        // The longer explanation: `details` (flat shape) or `message` beside an error text.
+        let detail = body
+            .details
+            .clone()
+            .or_else(|| error_text.as_ref().and(body.message.clone()))
+            .filter(|d| *d != message);
+        let code = body
+            .code
+            .clone()
+            .or_else(|| nested.and_then(|d| d.code.clone()));
+        ApiError {
+            status,
+            message,
+            detail,
+            code,
+            request_id,
+            body: Some(body),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The API's short message, e.g. `Agent not found` (the canonical reason of the
+    /// status when the body says nothing).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The API's longer explanation, when it gives one.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    /// The machine-readable code, e.g. `rate_limit_exceeded`, when the body has one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The server's request id (`x-request-id` header), when it sends one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The decoded body, when it was JSON of the documented shape (e.g. for `id` or
+    /// `error.reset_at`).
+    pub fn body(&self) -> Option<&ErrorBody> {
+        self.body.as_ref()
+    }
+}
+
+/// One line: `404 Not Found: Agent not found (The specified agent does not exist ...)`,
+/// then `; request id <id>` when the server sent one. Phone numbers are masked.
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = format!("{}: {}", self.status, self.message);
+        if let Some(detail) = &self.detail {
+            text.push_str(&format!(" ({detail})"));
+        }
+        if let Some(id) = &self.request_id {
+            text.push_str(&format!("; request id {id}"));
+        }
+        f.write_str(&mask_phone_numbers(&text.replace(['\n', '\r'], " ")))
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status.as_u16())
+            .field("message", &mask_phone_numbers(&self.message))
+            .field("detail", &self.detail.as_deref().map(mask_phone_numbers))
+            .field("code", &self.code)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Masks every run of 7 or more digits (with an optional leading `+`), keeping the last
+/// two: `+14155551234` becomes `+•••34`. Phone numbers are personal data and must not
+/// reach logs through error messages.
+pub(crate) fn mask_phone_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let plus = chars[i] == '+';
+        let digits_start = if plus { i + 1 } else { i };
+        let mut end = digits_start;
+        while end < chars.len() && chars[end].is_ascii_digit() {
+            end += 1;
+        }
+        let digits = end - digits_start;
+        let preceded_by_digit = start > 0 && chars[start - 1].is_ascii_digit();
+        if digits >= 7 && !preceded_by_digit {
+            out.push_str(if plus { "+•••" } else { "•••" });
+            out.extend(&chars[end - 2..end]);
+            i = end;
+        } else if digits > 0 {
+            out.extend(&chars[start..end]);
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_are_masked() {
+        assert_eq!(
+            mask_phone_numbers("call +14155551234 failed"),
+            "call +•••34 failed"
+        );
+        assert_eq!(mask_phone_numbers("id 123456 ok"), "id 123456 ok");
+        assert_eq!(mask_phone_numbers("\"4155551234\""), "\"•••34\"");
+        assert_eq!(mask_phone_numbers("404 Not Found"), "404 Not Found");
+    }
+}
