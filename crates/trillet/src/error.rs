@@ -184,6 +184,13 @@ impl std::error::Error for Error {
     }
 }
 
+/// A phone number that is not E.164: the request is not sent. The message masks it.
+impl From<crate::InvalidPhoneNumber> for Error {
+    fn from(error: crate::InvalidPhoneNumber) -> Error {
+        Error::InvalidRequest(error.to_string())
+    }
+}
+
 impl From<crate::types::error::ConversionError> for Error {
     fn from(error: crate::types::error::ConversionError) -> Error {
         Error::InvalidRequest(error.to_string())

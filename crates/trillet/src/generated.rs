@@ -1396,62 +1396,6 @@ string.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<DynamicVariable>,
     }
-    ///Phone number in E.164 format, `+` then 8 to 15 digits, e.g. `+14155551234`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct E164PhoneNumber(::std::string::String);
-    impl ::std::ops::Deref for E164PhoneNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<E164PhoneNumber> for ::std::string::String {
-        fn from(value: E164PhoneNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for E164PhoneNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^\\+[1-9][0-9]{7,14}$").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{7,14}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for E164PhoneNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for E164PhoneNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for E164PhoneNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     /**Error body of every 4XX/5XX response. The documentation shows three
 shapes, all accepted here:
 1. flat with details: `{"error": "Agent not found", "details": "...", "code": "UNKNOWN_ERROR"}` (Send Call);
@@ -1743,7 +1687,7 @@ fields are kept.
         ///Data forwarded to agent-triggered webhooks in a `metadata` header; not given to the agent.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub to: E164PhoneNumber,
+        pub to: crate::E164PhoneNumber,
     }
     ///Result of `initiateCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1940,7 +1884,7 @@ fields are kept.
         #[serde(rename = "agentId")]
         pub agent_id: ::std::string::String,
         #[serde(rename = "toNumber")]
-        pub to_number: E164PhoneNumber,
+        pub to_number: crate::E164PhoneNumber,
     }
     ///Result of `sendCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2335,7 +2279,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
 
  Set more with `InitiateCallRequest { field: value, ..InitiateCallRequest::new(to, call_agent_id) }`.*/
         pub fn new(
-            to: E164PhoneNumber,
+            to: crate::E164PhoneNumber,
             call_agent_id: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
@@ -2353,7 +2297,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
  Set more with `SendCallRequest { field: value, ..SendCallRequest::new(agent_id, to_number) }`.*/
         pub fn new(
             agent_id: impl ::std::convert::Into<::std::string::String>,
-            to_number: E164PhoneNumber,
+            to_number: crate::E164PhoneNumber,
         ) -> Self {
             Self {
                 agent_id: agent_id.into(),
@@ -2419,6 +2363,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::transport::Transport,
 }
 impl Client {
     /// Create a new client.
@@ -2426,7 +2371,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::transport::Transport) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -2434,7 +2379,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -2442,14 +2387,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::transport::Transport,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::transport::Transport> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -2459,15 +2409,15 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::transport::Transport {
+        &self.inner
     }
 }
 const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<()>,
+        Client: ClientHooks<crate::transport::Transport>,
     {}
 };
 #[allow(clippy::all)]
@@ -3506,3 +3456,134 @@ Arguments:
         }
     }
 }
+/// Every operation of the document, generated or hand-written: progenitor's id (the
+/// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
+/// template.
+pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
+    crate::transport::Operation {
+        id: "list_agents",
+        operation_id: "listAgents",
+        method: "GET",
+        path: "/v1/api/agents",
+    },
+    crate::transport::Operation {
+        id: "create_agent",
+        operation_id: "createAgent",
+        method: "POST",
+        path: "/v1/api/agents",
+    },
+    crate::transport::Operation {
+        id: "get_agent",
+        operation_id: "getAgent",
+        method: "GET",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "update_agent",
+        operation_id: "updateAgent",
+        method: "PUT",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "delete_agent",
+        operation_id: "deleteAgent",
+        method: "DELETE",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "list_call_flows",
+        operation_id: "listCallFlows",
+        method: "GET",
+        path: "/v1/api/call-flows",
+    },
+    crate::transport::Operation {
+        id: "create_call_flow",
+        operation_id: "createCallFlow",
+        method: "POST",
+        path: "/v1/api/call-flows",
+    },
+    crate::transport::Operation {
+        id: "get_call_flow",
+        operation_id: "getCallFlow",
+        method: "GET",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "update_call_flow",
+        operation_id: "updateCallFlow",
+        method: "PUT",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "delete_call_flow",
+        operation_id: "deleteCallFlow",
+        method: "DELETE",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "send_call",
+        operation_id: "sendCall",
+        method: "POST",
+        path: "/v1/api/calls/call",
+    },
+    crate::transport::Operation {
+        id: "initiate_call",
+        operation_id: "initiateCall",
+        method: "POST",
+        path: "/v1/api/call",
+    },
+    crate::transport::Operation {
+        id: "get_batch_template",
+        operation_id: "getBatchTemplate",
+        method: "GET",
+        path: "/v1/api/batch-calls/template",
+    },
+    crate::transport::Operation {
+        id: "validate_batch_csv",
+        operation_id: "validateBatchCsv",
+        method: "POST",
+        path: "/v1/api/batch-calls/validate",
+    },
+    crate::transport::Operation {
+        id: "preview_batch_csv",
+        operation_id: "previewBatchCsv",
+        method: "POST",
+        path: "/v1/api/batch-calls/preview",
+    },
+    crate::transport::Operation {
+        id: "start_batch",
+        operation_id: "startBatch",
+        method: "POST",
+        path: "/v1/api/batch-calls",
+    },
+    crate::transport::Operation {
+        id: "get_batch",
+        operation_id: "getBatch",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}",
+    },
+    crate::transport::Operation {
+        id: "cancel_batch",
+        operation_id: "cancelBatch",
+        method: "DELETE",
+        path: "/v1/api/batch-calls/{batchId}",
+    },
+    crate::transport::Operation {
+        id: "get_batch_progress",
+        operation_id: "getBatchProgress",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/status",
+    },
+    crate::transport::Operation {
+        id: "list_batch_calls",
+        operation_id: "listBatchCalls",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/calls",
+    },
+    crate::transport::Operation {
+        id: "get_batch_call",
+        operation_id: "getBatchCall",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/calls/{jobId}",
+    },
+];

@@ -63,6 +63,7 @@ pub mod models;
 pub mod phone;
 pub mod preflight;
 pub mod retry;
+mod transport;
 
 pub use batch_upload::{Csv, StartBatch};
 pub use client::{
@@ -71,6 +72,10 @@ pub use client::{
 };
 pub use error::{ApiError, Error, REQUEST_ID_HEADER};
 pub use phone::{check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem};
-/// The request and response bodies of the API, generated from the spec's schemas.
-pub use generated::types;
+/// The request and response bodies of the API, generated from the spec's schemas (and
+/// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).
+pub mod types {
+    pub use crate::generated::types::*;
+    pub use crate::phone::E164PhoneNumber;
+}
 pub use progenitor_client::{ByteStream, ResponseValue};
