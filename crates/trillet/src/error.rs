@@ -55,8 +55,16 @@ pub enum Error {
     /// A success response whose body does not decode into the documented type.
     Decode(serde_json::Error),
     /// The request was not sent: an argument can't be expressed (e.g. a CSV over
-    /// 20 MB, an unreadable file).
+    /// 20 MB, an unreadable file, a phone number that is not E.164).
     InvalidRequest(String),
+    /// The batch was not started: the local check of its CSV found bad rows
+    /// ([`crate::preflight`]). The report has every problem with its line.
+    InvalidCsv {
+        /// The CSV's file name.
+        file_name: String,
+        /// Every problem found, with its line.
+        report: Box<crate::preflight::CsvReport>,
+    },
     /// The client could not be configured (missing environment variable, bad base URL).
     Config(String),
 }
@@ -78,13 +86,24 @@ impl Error {
         }
     }
 
+    /// The pre-flight report of an [`Error::InvalidCsv`].
+    pub fn csv_report(&self) -> Option<&crate::preflight::CsvReport> {
+        match self {
+            Error::InvalidCsv { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
     /// The server's request id (`x-request-id`) of an [`Error::Api`], for support.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|api| api.request_id.as_deref())
     }
 
     /// Whether trying again later may succeed: timeouts, transport failures, 429 and
-    /// 502/503/504. Retrying requests that place calls is the caller's decision.
+    /// 502/503/504. The client has already retried what its [`RetryPolicy`] allows;
+    /// retrying requests that place calls after this is the caller's decision.
+    ///
+    /// [`RetryPolicy`]: crate::retry::RetryPolicy
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Transport(_) => true,
@@ -134,6 +153,13 @@ impl Error {
             Error::Transport(error) => write!(f, "transport error: {}", chain(error)),
             Error::Decode(error) => write!(f, "the response does not decode: {error}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidCsv { file_name, report } => {
+                write!(f, "{file_name}: {} problem(s) in {} row(s), nothing was sent", report.problems.len(), report.rows)?;
+                if let Some(first) = report.problems.first() {
+                    write!(f, "; first: {first}")?;
+                }
+                Ok(())
+            }
             Error::Config(message) => write!(f, "configuration: {message}"),
         }
     }
@@ -169,6 +195,7 @@ impl fmt::Debug for Error {
             Error::Transport(_) => "Transport",
             Error::Decode(_) => "Decode",
             Error::InvalidRequest(_) => "InvalidRequest",
+            Error::InvalidCsv { .. } => "InvalidCsv",
             Error::Config(_) => "Config",
         };
         write!(f, "{variant}({:?})", self.to_string())

@@ -257,12 +257,16 @@ impl fmt::Display for CsvProblemKind {
             ),
             CsvProblemKind::UnclosedQuote => f.write_str("a double-quoted value is not closed before the end of the file"),
             CsvProblemKind::InvalidPhoneNumber(error) => write!(f, "{error}"),
-            CsvProblemKind::TooLarge { max_bytes } => write!(
-                f,
-                "the file is larger than {max_bytes} bytes ({:.0} MB), the most accepted; rows from here on \
-                 were not checked",
-                *max_bytes as f64 / (1024.0 * 1024.0)
-            ),
+CsvProblemKind::TooLarge { max_bytes } => {
+                // In MB past a million bytes: long digit runs look like phone numbers to
+                // the masking of error messages.
+                let limit = if *max_bytes >= 1_000_000 {
+                    format!("{:.1} MB", *max_bytes as f64 / (1024.0 * 1024.0))
+                } else {
+                    format!("{max_bytes} bytes")
+                };
+                write!(f, "the file is larger than {limit}, the most accepted; rows from here on were not checked")
+            }
         }
     }
 }
