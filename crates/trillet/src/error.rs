@@ -65,6 +65,16 @@ pub enum Error {
         /// Every problem found, with its line.
         report: Box<crate::preflight::CsvReport>,
     },
+    /// [`Client::wait_for_batch`](crate::Client::wait_for_batch) gave up: the batch was
+    /// still running at the deadline.
+    BatchDeadline {
+        /// The batch waited for.
+        batch_id: String,
+        /// The deadline that passed.
+        waited: std::time::Duration,
+        /// The last snapshot polled, if any poll succeeded.
+        last: Option<Box<crate::batch_wait::BatchSnapshot>>,
+    },
     /// The client could not be configured (missing environment variable, bad base URL).
     Config(String),
 }
@@ -82,6 +92,14 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The last snapshot of an [`Error::BatchDeadline`].
+    pub fn last_snapshot(&self) -> Option<&crate::batch_wait::BatchSnapshot> {
+        match self {
+            Error::BatchDeadline { last, .. } => last.as_deref(),
             _ => None,
         }
     }
@@ -160,6 +178,13 @@ impl Error {
                 }
                 Ok(())
             }
+            Error::BatchDeadline { batch_id, waited, last } => {
+                write!(f, "batch {batch_id} still running after {:.1} s", waited.as_secs_f64())?;
+                match last {
+                    Some(last) => write!(f, "; last progress {last}"),
+                    None => write!(f, "; no progress could be read"),
+                }
+            }
             Error::Config(message) => write!(f, "configuration: {message}"),
         }
     }
@@ -196,6 +221,7 @@ impl fmt::Debug for Error {
             Error::Decode(_) => "Decode",
             Error::InvalidRequest(_) => "InvalidRequest",
             Error::InvalidCsv { .. } => "InvalidCsv",
+            Error::BatchDeadline { .. } => "BatchDeadline",
             Error::Config(_) => "Config",
         };
         write!(f, "{variant}({:?})", self.to_string())

@@ -56,7 +56,9 @@
 #[rustfmt::skip]
 mod generated;
 
+pub mod batch_calls;
 pub mod batch_upload;
+pub mod batch_wait;
 mod client;
 mod error;
 pub mod models;

@@ -43,7 +43,9 @@ pub(crate) struct Operation {
 
 /// The operation with this snake_case id.
 pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
-    generated::OPERATIONS.iter().find(|operation| operation.id == id)
+    generated::OPERATIONS
+        .iter()
+        .find(|operation| operation.id == id)
 }
 
 /// Sends `request` for the operation of `info`, again as the client's retry policy
@@ -60,7 +62,11 @@ pub(crate) async fn send(
     let path = known.map_or("(unknown)", |op| op.path);
     let method = request.method().clone();
     let safety = RequestSafety::of(&method, info.operation_id);
-    let template = if policy.max_retries() > 0 { request.try_clone() } else { None };
+    let template = if policy.max_retries() > 0 {
+        request.try_clone()
+    } else {
+        None
+    };
     let mut request = request;
     let mut retries_done = 0u32;
     loop {
@@ -84,14 +90,22 @@ pub(crate) async fn send(
         let (result, server_wait) = server_wait(result, policy, retries_done).await;
         let decision = policy.decide(safety, &outcome, retries_done, server_wait, fastrand::f64());
         let (wait, again) = match decision {
-            RetryDecision::Retry { after } => (after, template.as_ref().and_then(Request::try_clone)),
+            RetryDecision::Retry { after } => {
+                (after, template.as_ref().and_then(Request::try_clone))
+            }
             RetryDecision::Stop(reason) => {
                 span.in_scope(|| log_stop(reason, &outcome, elapsed_ms));
                 return result;
             }
         };
         let Some(again) = again else {
-            span.in_scope(|| tracing::debug!(?outcome, elapsed_ms, "not retried: the body can't be sent twice"));
+            span.in_scope(|| {
+                tracing::debug!(
+                    ?outcome,
+                    elapsed_ms,
+                    "not retried: the body can't be sent twice"
+                )
+            });
             return result;
         };
         let retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
@@ -110,8 +124,12 @@ fn log_stop(reason: StopReason, outcome: &AttemptOutcome, elapsed_ms: u64) {
         (StopReason::NotRetryable, AttemptOutcome::Status(status)) if status.is_success() => {
             tracing::debug!(elapsed_ms, "done");
         }
-        (StopReason::NotRetryable, _) => tracing::debug!(?outcome, elapsed_ms, "failed; not retryable"),
-        (StopReason::RetriesExhausted, _) => tracing::warn!(?outcome, elapsed_ms, "failed; retries exhausted"),
+        (StopReason::NotRetryable, _) => {
+            tracing::debug!(?outcome, elapsed_ms, "failed; not retryable")
+        }
+        (StopReason::RetriesExhausted, _) => {
+            tracing::warn!(?outcome, elapsed_ms, "failed; retries exhausted")
+        }
         (StopReason::ServerWaitTooLong { asked }, _) => tracing::warn!(
             ?outcome,
             asked_secs = asked.as_secs(),
@@ -132,7 +150,10 @@ async fn server_wait(
         return (result, None);
     };
     let status = response.status();
-    if !matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+    if !matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+    ) {
         return (Ok(response), None);
     }
     let now = SystemTime::now();
@@ -141,7 +162,10 @@ async fn server_wait(
         .get(RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| retry::parse_retry_after(value, now));
-    if header.is_some() || status != StatusCode::TOO_MANY_REQUESTS || retries_done >= policy.max_retries() {
+    if header.is_some()
+        || status != StatusCode::TOO_MANY_REQUESTS
+        || retries_done >= policy.max_retries()
+    {
         return (Ok(response), header);
     }
     if !is_small_json(response.headers()) {
