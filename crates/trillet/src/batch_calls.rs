@@ -88,21 +88,22 @@ impl Client {
             ended: false,
         };
         BatchCalls {
-            inner: Box::pin(futures_util::stream::unfold(state, next_call)),
+            inner: Some(Box::pin(futures_util::stream::unfold(state, next_call))),
         }
     }
 }
 
 /// The [`Stream`] of the calls of a batch ([`Client::batch_calls`]).
 pub struct BatchCalls {
-    inner: Pin<Box<dyn Stream<Item = Result<BatchCall, Error>> + Send>>,
+    /// `None` once the stream has ended: it is never polled again (it would panic).
+    inner: Option<Pin<Box<dyn Stream<Item = Result<BatchCall, Error>> + Send>>>,
 }
 
 impl BatchCalls {
     /// The next call, or `None` after the last one (without needing a `StreamExt` trait
     /// in scope).
     pub async fn next(&mut self) -> Option<Result<BatchCall, Error>> {
-        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// Every remaining call, in order; the first error instead if a page fails.
@@ -119,7 +120,14 @@ impl Stream for BatchCalls {
     type Item = Result<BatchCall, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        let Some(inner) = self.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let item = std::task::ready!(inner.as_mut().poll_next(cx));
+        if item.is_none() {
+            self.inner = None;
+        }
+        Poll::Ready(item)
     }
 }
 

@@ -235,21 +235,22 @@ impl Client {
             ended: false,
         };
         BatchWatch {
-            inner: Box::pin(futures_util::stream::unfold(state, next_snapshot)),
+            inner: Some(Box::pin(futures_util::stream::unfold(state, next_snapshot))),
         }
     }
 }
 
 /// The [`Stream`] of a batch's snapshots ([`Client::watch_batch`]).
 pub struct BatchWatch {
-    inner: Pin<Box<dyn Stream<Item = Result<BatchSnapshot, Error>> + Send>>,
+    /// `None` once the stream has ended: it is never polled again (it would panic).
+    inner: Option<Pin<Box<dyn Stream<Item = Result<BatchSnapshot, Error>> + Send>>>,
 }
 
 impl BatchWatch {
     /// The next snapshot, or `None` after the last one (without needing a
     /// `StreamExt` trait in scope).
     pub async fn next(&mut self) -> Option<Result<BatchSnapshot, Error>> {
-        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
@@ -257,7 +258,14 @@ impl Stream for BatchWatch {
     type Item = Result<BatchSnapshot, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        let Some(inner) = self.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let item = std::task::ready!(inner.as_mut().poll_next(cx));
+        if item.is_none() {
+            self.inner = None;
+        }
+        Poll::Ready(item)
     }
 }
 
