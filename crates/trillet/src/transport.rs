@@ -83,10 +83,10 @@ pub(crate) async fn send(
         let result = api.client().execute(request).instrument(span.clone()).await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let outcome = AttemptOutcome::of_result(&result);
-        span.record("elapsed_ms", elapsed_ms);
         if let AttemptOutcome::Status(status) = outcome {
             span.record("status", status.as_u16());
         }
+        span.record("elapsed_ms", elapsed_ms);
         let (result, server_wait) = server_wait(result, policy, retries_done).await;
         let decision = policy.decide(safety, &outcome, retries_done, server_wait, fastrand::f64());
         let (wait, again) = match decision {
