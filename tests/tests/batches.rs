@@ -209,14 +209,17 @@ async fn watch_batch_streams_snapshots_and_ends_after_the_final_one() {
     assert!(watch.next().await.is_none(), "nothing after the end");
 }
 
+/// The query of every request received, in order.
+type Queries = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
 /// Mocks `listBatchCalls` of `batch_1` with `pages` (each a list of job ids) and the
 /// pagination the server claims; returns the query of every request.
 async fn pages(
     server: &MockServer,
     pages: Vec<Vec<&'static str>>,
     has_next_forever: bool,
-) -> Arc<Mutex<Vec<Vec<(String, String)>>>> {
-    let queries: Arc<Mutex<Vec<Vec<(String, String)>>>> = Arc::default();
+) -> Queries {
+    let queries: Queries = Arc::default();
     let sink = queries.clone();
     let total_pages = pages.len();
     server

@@ -96,7 +96,7 @@ impl Client {
 /// The [`Stream`] of the calls of a batch ([`Client::batch_calls`]).
 pub struct BatchCalls {
     /// `None` once the stream has ended: it is never polled again (it would panic).
-    inner: Option<Pin<Box<dyn Stream<Item = Result<BatchCall, Error>> + Send>>>,
+    inner: Option<CallStream>,
 }
 
 impl BatchCalls {
@@ -115,6 +115,9 @@ impl BatchCalls {
         Ok(calls)
     }
 }
+
+/// The stream behind the named type.
+type CallStream = Pin<Box<dyn Stream<Item = Result<BatchCall, Error>> + Send>>;
 
 impl Stream for BatchCalls {
     type Item = Result<BatchCall, Error>;

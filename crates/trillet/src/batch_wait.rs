@@ -243,7 +243,7 @@ impl Client {
 /// The [`Stream`] of a batch's snapshots ([`Client::watch_batch`]).
 pub struct BatchWatch {
     /// `None` once the stream has ended: it is never polled again (it would panic).
-    inner: Option<Pin<Box<dyn Stream<Item = Result<BatchSnapshot, Error>> + Send>>>,
+    inner: Option<SnapshotStream>,
 }
 
 impl BatchWatch {
@@ -253,6 +253,9 @@ impl BatchWatch {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
+
+/// The stream behind the named type.
+type SnapshotStream = Pin<Box<dyn Stream<Item = Result<BatchSnapshot, Error>> + Send>>;
 
 impl Stream for BatchWatch {
     type Item = Result<BatchSnapshot, Error>;

@@ -308,11 +308,12 @@ impl ApiError {
             None => (None, None),
         };
         let nested_message = nested.and_then(|d| d.message.clone());
-        let message = error_text
-            .clone()
-            .or_else(|| nested_message.clone())
-            .or_else(|| body.message.clone())
-            .or_else(|| body.status.clone())
+        // Blank texts say nothing: the next candidate, or the status's reason, is shown.
+        let said = |text: &Option<String>| text.clone().filter(|t| !t.trim().is_empty());
+        let message = said(&error_text)
+            .or_else(|| said(&nested_message))
+            .or_else(|| said(&body.message))
+            .or_else(|| said(&body.status))
             .unwrap_or_else(reason);
         // The longer explanation: `details` (flat shape) or `message` beside an error text.
         let detail = body
