@@ -186,11 +186,13 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Starts a server and its client.
+    /// Starts a server and its client, which sends every request once (no retries).
     pub async fn start() -> Harness {
         let server = MockServer::start_async().await;
+        // Each mock here answers once: retries have their own tests (`tests/retries.rs`).
         let client = Client::builder(API_KEY, WORKSPACE_ID)
             .base_url(server.base_url())
+            .max_retries(0)
             .build()
             .expect("client");
         Harness { server, client }

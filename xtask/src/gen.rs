@@ -37,8 +37,11 @@ use std::process::ExitCode;
 use openapiv3::{
     ObjectType, OpenAPI, Operation, PathItem, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
 };
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
-use progenitor::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{
+    CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use quote::quote;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -328,6 +331,7 @@ pub fn render(
     hand_written_name: &str,
 ) -> Result<Generated, GenError> {
     let spec = parse(text, spec_name)?;
+    let operations = operation_table(&spec);
     let Prepared {
         spec,
         removed,
@@ -349,6 +353,7 @@ pub fn render(
         syn::parse2(tokens).map_err(|error| GenError::Tokens(error.to_string()))?;
     let (wrappers, query_structs) = client_wrappers(&mut file, &plan)?;
     file.items.push(wrappers);
+    file.items.push(operations);
     add_constructors(&mut file, &request_only);
     add_to_types(&mut file, query_structs);
     file.attrs.push(syn::parse_quote! {
@@ -401,7 +406,8 @@ pub struct Prepared {
 /// * `minLength: 1` is dropped from strings: typify would make each such field or path
 ///   parameter its own validated newtype (`GetAgentAgentId`, `AgentCreateName`), so
 ///   every call would need a `try_into()`; the server rejects empty strings anyway.
-///   Other constraints stay, e.g. the E.164 `pattern` of `E164PhoneNumber`, checked
+///   Other constraints stay, e.g. the E.164 `pattern` of `E164PhoneNumber` (replaced by
+///   the hand-written `trillet::E164PhoneNumber`, which checks the same pattern), checked
 ///   before a call is placed.
 ///
 /// * A component schema that is a bare string (no enum, pattern or format: `LlmModel`,
@@ -915,6 +921,17 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
         // `crates/trillet` implements `ClientHooks` (it strips the `api-version` header
         // progenitor adds); Expected makes forgetting that a compile error.
         .with_hooks(HooksMode::Expected)
+        // The hooks' state: the retry policy. `crates/trillet` sends every attempt and
+        // decides on retries in its `exec` hook (`transport.rs`), so that generated and
+        // hand-written operations share one policy.
+        .with_inner_type(quote! { crate::transport::Transport })
+        // The hand-written E.164 type: the same check as the CSV pre-flight, an error that
+        // says why (masked), and a `Debug` that masks the number.
+        .with_replacement(
+            "E164PhoneNumber",
+            "crate::E164PhoneNumber",
+            [TypeImpl::FromStr].into_iter(),
+        )
         .with_crate("std", CrateVers::Any, None);
 
     // A panic inside progenitor becomes an error; the default hook would print a
@@ -936,6 +953,41 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
                 .unwrap_or_else(|| "(no message)".to_string());
             Err(GenError::Panic(message))
         }
+    }
+}
+
+/// `OPERATIONS`: every operation of the document, generated or hand-written, as
+/// `crate::transport::Operation { id, operation_id, method, path }`, where `id` is the
+/// snake_case id progenitor gives the hooks (`OperationInfo::operation_id`). The client's
+/// transport reads the method and path template from it for its tracing spans, so no
+/// path with identifiers in it is ever logged.
+fn operation_table(spec: &OpenAPI) -> syn::Item {
+    let mut entries = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let Some(operation_id) = &operation.operation_id else {
+                continue;
+            };
+            let id = operation_id.to_snake_case();
+            let method = method.to_uppercase();
+            entries.push(quote! {
+                crate::transport::Operation {
+                    id: #id,
+                    operation_id: #operation_id,
+                    method: #method,
+                    path: #path,
+                }
+            });
+        }
+    }
+    syn::parse_quote! {
+        /// Every operation of the document, generated or hand-written: progenitor's id (the
+        /// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
+        /// template.
+        pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[#(#entries),*];
     }
 }
 

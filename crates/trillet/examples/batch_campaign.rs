@@ -1,4 +1,5 @@
-//! Create an agent, give it an outbound call flow, check a CSV and start a batch of calls.
+//! Create an agent, give it an outbound call flow, check a CSV, start a batch of calls,
+//! follow it to its end with a progress bar, and list the calls that failed.
 //!
 //! ```text
 //! TRILLET_API_KEY=... TRILLET_WORKSPACE_ID=... cargo run -p trillet --example batch_campaign -- calls.csv
@@ -9,11 +10,18 @@
 //! prompt (`{first_name}`). Set `TRILLET_BASE_URL` to try it against a mock server.
 
 use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use trillet::models::{llm, tts, voice};
 use trillet::types::{
     AgentCreate, CallFlowCreate, CallFlowDirection, PromptType, TtsModelCreate, WelcomeMessageMode,
 };
+use trillet::batch_calls::BatchCallsQuery;
+use trillet::batch_wait::BatchWaitOptions;
+use trillet::preflight::check_batch_csv_file;
+use trillet::types::BatchCallStatusFilter;
 use trillet::{Client, Csv, StartBatch};
 
 #[tokio::main]
@@ -32,6 +40,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run(csv_path: &str) -> Result<(), trillet::Error> {
+    // Before anything is created: every bad row of the CSV, with its line.
+    let report = check_batch_csv_file(csv_path)
+        .map_err(|e| trillet::Error::InvalidRequest(e.to_string()))?;
+    if !report.is_valid() {
+        eprintln!("{csv_path}: {report}");
+        return Err(trillet::Error::InvalidRequest(format!(
+            "{csv_path} has invalid rows"
+        )));
+    }
+    println!("{csv_path}: {report}");
+
     let client = Client::from_env()?;
 
     let voice = TtsModelCreate {
@@ -81,10 +100,44 @@ async fn run(csv_path: &str) -> Result<(), trillet::Error> {
     }
 
     let batch = client.start_batch(csv, &StartBatch::new(&agent.id)).await?;
+    let batch_id = batch.batch_id.clone().unwrap_or_default();
     println!(
-        "batch {} queued: {} calls",
-        batch.batch_id.as_deref().unwrap_or("?"),
+        "batch {batch_id} queued: {} calls",
         batch.total_calls.map_or("?".to_string(), |n| n.to_string())
     );
+
+    let bar = ProgressBar::new(batch.total_calls.and_then(|n| u64::try_from(n).ok()).unwrap_or(0));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} calls ended, {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = bar.clone();
+    let options = BatchWaitOptions::new()
+        .poll_interval(Duration::from_secs(5))
+        .deadline(Duration::from_secs(6 * 3600))
+        .on_progress(move |snapshot| {
+            progress.set_length(snapshot.total);
+            progress.set_position(snapshot.finished());
+            progress.set_message(format!(
+                "{} failed, {} active, {} waiting",
+                snapshot.failed, snapshot.active, snapshot.waiting
+            ));
+        });
+    let last = client.wait_for_batch(&batch_id, options).await?;
+    bar.finish();
+    println!("batch {batch_id} {:?}: {last}", last.state());
+
+    let mut failed = client.batch_calls(
+        &batch_id,
+        BatchCallsQuery::status(BatchCallStatusFilter::Failed),
+    );
+    while let Some(call) = failed.next().await {
+        let call = call?;
+        println!(
+            "failed: job {} ({})",
+            call.job_id.as_deref().unwrap_or("?"),
+            call.error.as_deref().unwrap_or("no reason given")
+        );
+    }
     Ok(())
 }

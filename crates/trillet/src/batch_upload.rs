@@ -1,6 +1,11 @@
 //! The batch operations progenitor can't generate (their request bodies are
-//! `multipart/form-data`), written by hand over the same client, headers and hooks, plus a
-//! convenience for the CSV template.
+//! `multipart/form-data`), written by hand over the same client, headers, hooks and retry
+//! policy, plus a convenience for the CSV template.
+//!
+//! The multipart body is encoded here into bytes once, so that the request can be copied
+//! and sent again when the retry policy allows it (reqwest's own multipart bodies are
+//! streams, which can't be). [`Client::start_batch`] first checks the CSV locally with
+//! [`crate::preflight`], and sends nothing when a row is bad.
 //!
 //! ```no_run
 //! # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
@@ -21,15 +26,16 @@ use std::io::Read;
 use std::path::Path;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::multipart::{Form, Part};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::preflight::{check_batch_csv, MAX_BATCH_CSV_BYTES};
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
 use crate::Client;
 
-/// Largest CSV the API accepts.
-pub const MAX_CSV_BYTES: usize = 20 * 1024 * 1024;
+/// Largest CSV the API accepts (20 MB), as [`crate::preflight::MAX_BATCH_CSV_BYTES`].
+pub const MAX_CSV_BYTES: usize = MAX_BATCH_CSV_BYTES as usize;
 
 /// A CSV file to upload: a `phone_number` column (E.164), optional `first_name`,
 /// `last_name`, `email`, and any other columns (they become dynamic variables).
@@ -42,9 +48,20 @@ pub struct Csv {
 }
 
 impl Csv {
-    /// The file at `path`, uploaded under its own file name.
+    /// The file at `path`, uploaded under its own file name. A file larger than 20 MB is
+    /// refused before it is read.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Csv, Error> {
         let path = path.as_ref();
+        let size = std::fs::metadata(path)
+            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?
+            .len();
+        if size > MAX_BATCH_CSV_BYTES {
+            return Err(Error::InvalidRequest(format!(
+                "{} is {:.1} MB; the API accepts at most 20 MB",
+                path.display(),
+                size as f64 / (1024.0 * 1024.0)
+            )));
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
         let file_name = path
@@ -93,18 +110,26 @@ impl Csv {
         self.bytes.is_empty()
     }
 
-    fn into_part(self) -> Result<Part, Error> {
+    /// The CSV's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The `file` part of an upload; fails on a file over 20 MB.
+    fn into_part(self) -> Result<FormPart, Error> {
         if self.bytes.len() > MAX_CSV_BYTES {
             return Err(Error::InvalidRequest(format!(
-                "{} is {} bytes; the API accepts at most {MAX_CSV_BYTES} (20 MB)",
+                "{} is {:.1} MB; the API accepts at most 20 MB",
                 self.file_name,
-                self.bytes.len()
+                self.bytes.len() as f64 / (1024.0 * 1024.0)
             )));
         }
-        Part::bytes(self.bytes)
-            .file_name(self.file_name)
-            .mime_str("text/csv")
-            .map_err(|e| Error::InvalidRequest(e.to_string()))
+        Ok(FormPart {
+            name: "file",
+            file_name: Some(self.file_name),
+            content_type: Some("text/csv".to_string()),
+            content: self.bytes,
+        })
     }
 }
 
@@ -126,6 +151,9 @@ pub struct StartBatch {
     pub scheduled_at: Option<String>,
     /// Smart-callback settings, sent as the JSON part `smartCallbackConfig`.
     pub smart_callback: Option<SmartCallbackConfig>,
+    /// Check the CSV locally before the upload ([`crate::preflight`]), and send nothing
+    /// when a row is bad (default `true`).
+    pub preflight: bool,
 }
 
 impl StartBatch {
@@ -135,7 +163,14 @@ impl StartBatch {
             agent_id: agent_id.into(),
             scheduled_at: None,
             smart_callback: None,
+            preflight: true,
         }
+    }
+
+    /// Upload the CSV without checking it locally first (the API still checks it).
+    pub fn without_preflight(mut self) -> StartBatch {
+        self.preflight = false;
+        self
     }
 
     /// Start at this UTC time (`YYYY-MM-DDTHH:MM:SSZ`) instead.
@@ -154,8 +189,16 @@ impl StartBatch {
 impl Client {
     /// Start a batch of calls from a CSV
     ///
-    /// Uploads the CSV (`multipart/form-data`) and queues one outbound call per row with
-    /// the agent of `batch`. Places real calls that cost money: never retried.
+    /// Checks the CSV locally first ([`crate::preflight`]: UTF-8, a `phone_number`
+    /// column, every number in E.164, no empty row, at most 20 MB) and fails with
+    /// [`Error::InvalidCsv`], sending nothing, when a row is bad; opt out with
+    /// [`StartBatch::without_preflight`]. Then uploads the CSV (`multipart/form-data`) and
+    /// queues one outbound call per row with the agent of `batch`.
+    ///
+    /// Places real calls that cost money, so it is retried only on 429 (the server did
+    /// not take the request) or when no connection could be opened (nothing was sent);
+    /// never after a timeout, a connection broken mid-request or a 5xx: the batch may
+    /// have started.
     ///
     /// Sends a `POST` request to `/v1/api/batch-calls` (operation `startBatch`).
     pub async fn start_batch(
@@ -163,49 +206,63 @@ impl Client {
         csv: Csv,
         batch: &StartBatch,
     ) -> Result<ResponseValue<BatchStarted>, Error> {
-        let mut form = Form::new()
-            .part("file", csv.into_part()?)
-            .text("agentId", batch.agent_id.clone());
+        if batch.preflight {
+            let report = check_batch_csv(csv.as_bytes())
+                .map_err(|e| Error::InvalidRequest(format!("cannot read the CSV: {e}")))?;
+            if !report.is_valid() {
+                return Err(Error::InvalidCsv {
+                    file_name: csv.file_name().to_string(),
+                    report: Box::new(report),
+                });
+            }
+        }
+        let mut parts = vec![csv.into_part()?, FormPart::text("agentId", &batch.agent_id)];
         if let Some(at) = &batch.scheduled_at {
-            form = form.text("scheduledAt", at.clone());
+            parts.push(FormPart::text("scheduledAt", at));
         }
         if let Some(config) = &batch.smart_callback {
             let json =
                 serde_json::to_vec(config).map_err(|e| Error::InvalidRequest(e.to_string()))?;
-            let part = Part::bytes(json)
-                .mime_str("application/json")
-                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-            form = form.part("smartCallbackConfig", part);
+            parts.push(FormPart {
+                name: "smartCallbackConfig",
+                file_name: None,
+                content_type: Some("application/json".to_string()),
+                content: json,
+            });
         }
-        self.send_form("start_batch", "/v1/api/batch-calls", form)
+        self.send_form("start_batch", "/v1/api/batch-calls", parts)
             .await
     }
 
     /// Validate a batch CSV
     ///
-    /// Checks a CSV before a batch is started. Makes no call.
+    /// Checks a CSV before a batch is started. Makes no call. Only reads, so it is
+    /// retried like a `GET` (on 408, 429, 500, 502, 503, 504, timeouts and connection
+    /// failures).
     ///
     /// Sends a `POST` request to `/v1/api/batch-calls/validate` (operation `validateBatchCsv`).
     pub async fn validate_batch_csv(
         &self,
         csv: Csv,
     ) -> Result<ResponseValue<BatchCsvValidation>, Error> {
-        let form = Form::new().part("file", csv.into_part()?);
-        self.send_form("validate_batch_csv", "/v1/api/batch-calls/validate", form)
+        let parts = vec![csv.into_part()?];
+        self.send_form("validate_batch_csv", "/v1/api/batch-calls/validate", parts)
             .await
     }
 
     /// Preview the data of a batch CSV
     ///
-    /// Returns the rows of a CSV as the API parses them. Makes no call.
+    /// Returns the rows of a CSV as the API parses them. Makes no call. Only reads, so it
+    /// is retried like a `GET` (on 408, 429, 500, 502, 503, 504, timeouts and connection
+    /// failures).
     ///
     /// Sends a `POST` request to `/v1/api/batch-calls/preview` (operation `previewBatchCsv`).
     pub async fn preview_batch_csv(
         &self,
         csv: Csv,
     ) -> Result<ResponseValue<BatchCsvPreview>, Error> {
-        let form = Form::new().part("file", csv.into_part()?);
-        self.send_form("preview_batch_csv", "/v1/api/batch-calls/preview", form)
+        let parts = vec![csv.into_part()?];
+        self.send_form("preview_batch_csv", "/v1/api/batch-calls/preview", parts)
             .await
     }
 
@@ -221,21 +278,26 @@ impl Client {
             .map_err(|_| Error::InvalidRequest("the CSV template is not UTF-8".to_string()))
     }
 
-    /// Sends a multipart request through the generated client's reqwest client and hooks,
-    /// exactly as generated operations do, and decodes a 2xx JSON body.
+    /// Sends a multipart request through the generated client's reqwest client and hooks
+    /// (so its retry policy), exactly as generated operations do, and decodes a 2xx JSON
+    /// body.
     pub(crate) async fn send_form<T: DeserializeOwned>(
         &self,
         operation_id: &'static str,
         path: &str,
-        form: Form,
+        parts: Vec<FormPart>,
     ) -> Result<ResponseValue<T>, Error> {
         let api = &self.api;
         let url = format!("{}{path}", api.baseurl());
+        let (content_type, body) = encode_multipart(&parts);
+        let content_type = HeaderValue::from_str(&content_type)
+            .map_err(|e| Error::InvalidRequest(format!("multipart content type: {e}")))?;
         let mut request = api
             .client()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form)
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
             .build()
             .map_err(Error::from_reqwest)?;
         let info = OperationInfo { operation_id };
@@ -255,5 +317,95 @@ impl Client {
             Ok(value) => Ok(value),
             Err(error) => Err(Error::from_generated(error).await),
         }
+    }
+}
+
+/// One part of a `multipart/form-data` body.
+pub(crate) struct FormPart {
+    pub(crate) name: &'static str,
+    pub(crate) file_name: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) content: Vec<u8>,
+}
+
+impl FormPart {
+    /// A text field.
+    fn text(name: &'static str, value: &str) -> FormPart {
+        FormPart {
+            name,
+            file_name: None,
+            content_type: None,
+            content: value.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// Encodes `parts` as a `multipart/form-data` body (RFC 7578): the `Content-Type` header
+/// value with its boundary, and the bytes. The boundary is random and chosen again in the
+/// unlikely case that a part contains it.
+fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
+    let boundary = loop {
+        let candidate = format!("trillet-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let clashes = parts.iter().any(|part| contains(&part.content, candidate.as_bytes()));
+        if !clashes {
+            break candidate;
+        }
+    };
+    let size: usize = parts.iter().map(|p| p.content.len() + 200).sum();
+    let mut body = Vec::with_capacity(size + boundary.len() + 8);
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"", quoted(part.name)).as_bytes());
+        if let Some(file_name) = &part.file_name {
+            body.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        if let Some(content_type) = &part.content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(&part.content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A name or file name inside a quoted header parameter: quotes and line breaks
+/// percent-encoded, as browsers do (HTML's multipart/form-data encoding).
+fn quoted(text: &str) -> String {
+    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_bodies_frame_every_part_with_one_boundary() {
+        let parts = vec![
+            FormPart {
+                name: "file",
+                file_name: Some("my \"calls\".csv".to_string()),
+                content_type: Some("text/csv".to_string()),
+                content: b"phone_number\n+14155551234\n".to_vec(),
+            },
+            FormPart::text("agentId", "agent-1"),
+        ];
+        let (content_type, body) = encode_multipart(&parts);
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("a boundary");
+        let expected = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my %22calls%22.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\nphone_number\n+14155551234\n\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"agentId\"\r\n\r\nagent-1\r\n\
+             --{boundary}--\r\n"
+        );
+        assert_eq!(String::from_utf8(body).expect("text"), expected);
     }
 }

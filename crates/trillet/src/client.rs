@@ -9,12 +9,14 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::Error;
 use crate::generated;
+use crate::retry::RetryPolicy;
+use crate::transport::{self, Transport};
 
 /// Where requests go unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.trillet.ai";
 /// Default time allowed to open a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, upload and response included.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time allowed for one attempt of a request, upload and response included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("trillet-rust/", env!("CARGO_PKG_VERSION"));
@@ -35,8 +37,8 @@ const REDACTED: &str = "<redacted>";
 /// Every operation of `openapi/trillet.yaml` is a method: the generated ones
 /// (`create_agent`, `get_batch`, ...) and the hand-written uploads
 /// ([`start_batch`](Client::start_batch), ...). All of them send `x-api-key` and
-/// `x-workspace-id`, go through the same connection pool and hooks, and fail with
-/// [`Error`]. Cheap to clone: clones share the connection pool.
+/// `x-workspace-id`, go through the same connection pool, hooks and [`RetryPolicy`], and
+/// fail with [`Error`]. Cheap to clone: clones share the connection pool.
 ///
 /// `Debug` never shows the API key; it shows the workspace id, which identifies but
 /// grants nothing (it is in every response's `workspaceId` too).
@@ -77,6 +79,7 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_string(),
+            retry_policy: RetryPolicy::new(),
         }
     }
 
@@ -89,6 +92,11 @@ impl Client {
     pub fn workspace_id(&self) -> &str {
         &self.workspace_id
     }
+
+    /// When failed requests are sent again (see [`crate::retry`]).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.api.inner.retry
+    }
 }
 
 impl fmt::Debug for Client {
@@ -100,6 +108,7 @@ impl fmt::Debug for Client {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry_policy", self.retry_policy())
             .finish()
     }
 }
@@ -113,6 +122,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: String,
+    retry_policy: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -139,16 +149,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection (default 5 s). A connection that can't be opened
+    /// in time is retried, even for requests that place calls: nothing was sent.
     pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for a whole request, from sending to the end of the response body
-    /// (default 60 s). A request that runs out of time fails with [`Error::Timeout`].
+    /// Time allowed for one attempt of a request, from sending to the end of the response
+    /// body (default 60 s). An attempt that runs out of time fails with
+    /// [`Error::Timeout`]; it is retried only for requests that are safe to repeat (never
+    /// `sendCall`, `initiateCall`, `startBatch`, `createAgent`, `createCallFlow`).
     pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
         self.timeout = timeout;
+        self
+    }
+
+    /// When failed requests are sent again (default [`RetryPolicy::new`]: 2 retries,
+    /// exponential backoff with jitter, `Retry-After` honoured; see [`crate::retry`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Retry failed requests at most `max_retries` times (default 2; 0 disables retries),
+    /// keeping the rest of the retry policy.
+    pub fn max_retries(mut self, max_retries: u32) -> ClientBuilder {
+        self.retry_policy = self.retry_policy.with_max_retries(max_retries);
         self
     }
 
@@ -186,7 +213,13 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
         Ok(Client {
-            api: generated::Client::new_with_client(&base_url, http),
+            api: generated::Client::new_with_client(
+                &base_url,
+                http,
+                Transport {
+                    retry: self.retry_policy,
+                },
+            ),
             workspace_id: self.workspace_id,
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
@@ -204,6 +237,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry_policy", &self.retry_policy)
             .finish()
     }
 }
@@ -236,7 +270,7 @@ fn secret_header(value: &str, what: &str) -> Result<HeaderValue, Error> {
 }
 
 /// The hooks of every request, generated or hand-written (they call them explicitly).
-impl ClientHooks for generated::Client {
+impl ClientHooks<Transport> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -246,5 +280,14 @@ impl ClientHooks for generated::Client {
         // document's version, not something the Trillet API reads, so it is not sent.
         request.headers_mut().remove("api-version");
         Ok(())
+    }
+
+    /// Sends the request, again when the retry policy allows: see [`transport::send`].
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        transport::send(self, request, info).await
     }
 }

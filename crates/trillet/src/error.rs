@@ -55,8 +55,26 @@ pub enum Error {
     /// A success response whose body does not decode into the documented type.
     Decode(serde_json::Error),
     /// The request was not sent: an argument can't be expressed (e.g. a CSV over
-    /// 20 MB, an unreadable file).
+    /// 20 MB, an unreadable file, a phone number that is not E.164).
     InvalidRequest(String),
+    /// The batch was not started: the local check of its CSV found bad rows
+    /// ([`crate::preflight`]). The report has every problem with its line.
+    InvalidCsv {
+        /// The CSV's file name.
+        file_name: String,
+        /// Every problem found, with its line.
+        report: Box<crate::preflight::CsvReport>,
+    },
+    /// [`Client::wait_for_batch`](crate::Client::wait_for_batch) gave up: the batch was
+    /// still running at the deadline.
+    BatchDeadline {
+        /// The batch waited for.
+        batch_id: String,
+        /// The deadline that passed.
+        waited: std::time::Duration,
+        /// The last snapshot polled, if any poll succeeded.
+        last: Option<Box<crate::batch_wait::BatchSnapshot>>,
+    },
     /// The client could not be configured (missing environment variable, bad base URL).
     Config(String),
 }
@@ -78,13 +96,32 @@ impl Error {
         }
     }
 
+    /// The last snapshot of an [`Error::BatchDeadline`].
+    pub fn last_snapshot(&self) -> Option<&crate::batch_wait::BatchSnapshot> {
+        match self {
+            Error::BatchDeadline { last, .. } => last.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The pre-flight report of an [`Error::InvalidCsv`].
+    pub fn csv_report(&self) -> Option<&crate::preflight::CsvReport> {
+        match self {
+            Error::InvalidCsv { report, .. } => Some(report),
+            _ => None,
+        }
+    }
+
     /// The server's request id (`x-request-id`) of an [`Error::Api`], for support.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|api| api.request_id.as_deref())
     }
 
     /// Whether trying again later may succeed: timeouts, transport failures, 429 and
-    /// 502/503/504. Retrying requests that place calls is the caller's decision.
+    /// 502/503/504. The client has already retried what its [`RetryPolicy`] allows;
+    /// retrying requests that place calls after this is the caller's decision.
+    ///
+    /// [`RetryPolicy`]: crate::retry::RetryPolicy
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Transport(_) => true,
@@ -134,6 +171,20 @@ impl Error {
             Error::Transport(error) => write!(f, "transport error: {}", chain(error)),
             Error::Decode(error) => write!(f, "the response does not decode: {error}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidCsv { file_name, report } => {
+                write!(f, "{file_name}: {} problem(s) in {} row(s), nothing was sent", report.problems.len(), report.rows)?;
+                if let Some(first) = report.problems.first() {
+                    write!(f, "; first: {first}")?;
+                }
+                Ok(())
+            }
+            Error::BatchDeadline { batch_id, waited, last } => {
+                write!(f, "batch {batch_id} still running after {:.1} s", waited.as_secs_f64())?;
+                match last {
+                    Some(last) => write!(f, "; last progress {last}"),
+                    None => write!(f, "; no progress could be read"),
+                }
+            }
             Error::Config(message) => write!(f, "configuration: {message}"),
         }
     }
@@ -169,6 +220,8 @@ impl fmt::Debug for Error {
             Error::Transport(_) => "Transport",
             Error::Decode(_) => "Decode",
             Error::InvalidRequest(_) => "InvalidRequest",
+            Error::InvalidCsv { .. } => "InvalidCsv",
+            Error::BatchDeadline { .. } => "BatchDeadline",
             Error::Config(_) => "Config",
         };
         write!(f, "{variant}({:?})", self.to_string())
@@ -181,6 +234,13 @@ impl std::error::Error for Error {
             Error::Timeout(error) | Error::Transport(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+/// A phone number that is not E.164: the request is not sent. The message masks it.
+impl From<crate::InvalidPhoneNumber> for Error {
+    fn from(error: crate::InvalidPhoneNumber) -> Error {
+        Error::InvalidRequest(error.to_string())
     }
 }
 
@@ -248,11 +308,12 @@ impl ApiError {
             None => (None, None),
         };
         let nested_message = nested.and_then(|d| d.message.clone());
-        let message = error_text
-            .clone()
-            .or_else(|| nested_message.clone())
-            .or_else(|| body.message.clone())
-            .or_else(|| body.status.clone())
+        // Blank texts say nothing: the next candidate, or the status's reason, is shown.
+        let said = |text: &Option<String>| text.clone().filter(|t| !t.trim().is_empty());
+        let message = said(&error_text)
+            .or_else(|| said(&nested_message))
+            .or_else(|| said(&body.message))
+            .or_else(|| said(&body.status))
             .unwrap_or_else(reason);
         // The longer explanation: `details` (flat shape) or `message` beside an error text.
         let detail = body

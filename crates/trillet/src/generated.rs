@@ -1874,62 +1874,6 @@ Receivers must accept unknown types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<DynamicVariable>,
     }
-    ///Phone number in E.164 format, `+` then 8 to 15 digits, e.g. `+14155551234`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct E164PhoneNumber(::std::string::String);
-    impl ::std::ops::Deref for E164PhoneNumber {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<E164PhoneNumber> for ::std::string::String {
-        fn from(value: E164PhoneNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for E164PhoneNumber {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^\\+[1-9][0-9]{7,14}$").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{7,14}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for E164PhoneNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for E164PhoneNumber {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for E164PhoneNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///Settings of email message flows.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EmailSettings {
@@ -2582,7 +2526,7 @@ fields are kept.
         ///Data forwarded to agent-triggered webhooks in a `metadata` header; not given to the agent.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub to: E164PhoneNumber,
+        pub to: crate::E164PhoneNumber,
     }
     ///Result of `initiateCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3770,7 +3714,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coupon: ::std::option::Option<::std::string::String>,
         #[serde(rename = "phoneNumber")]
-        pub phone_number: E164PhoneNumber,
+        pub phone_number: crate::E164PhoneNumber,
         #[serde(rename = "type")]
         pub type_: PhoneNumberType,
     }
@@ -3882,7 +3826,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     pub struct RegisterExternalNumberRequest {
         pub credentials: TwilioCredentials,
         #[serde(rename = "phoneNumber")]
-        pub phone_number: E164PhoneNumber,
+        pub phone_number: crate::E164PhoneNumber,
         ///Telephony provider; only `twilio` is supported today.
         pub provider: ::std::string::String,
     }
@@ -3959,7 +3903,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(rename = "agentId")]
         pub agent_id: ::std::string::String,
         #[serde(rename = "toNumber")]
-        pub to_number: E164PhoneNumber,
+        pub to_number: crate::E164PhoneNumber,
     }
     ///Result of `sendCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4584,7 +4528,7 @@ Receivers must accept unknown types.
 
  Set more with `InitiateCallRequest { field: value, ..InitiateCallRequest::new(to, call_agent_id) }`.*/
         pub fn new(
-            to: E164PhoneNumber,
+            to: crate::E164PhoneNumber,
             call_agent_id: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
@@ -4674,7 +4618,7 @@ Receivers must accept unknown types.
         pub fn new(
             country: PurchasePhoneNumberRequestCountry,
             type_: PhoneNumberType,
-            phone_number: E164PhoneNumber,
+            phone_number: crate::E164PhoneNumber,
         ) -> Self {
             Self {
                 address_sid: ::std::default::Default::default(),
@@ -4690,7 +4634,7 @@ Receivers must accept unknown types.
 
  Set more with `RegisterExternalNumberRequest { field: value, ..RegisterExternalNumberRequest::new(phone_number, provider, credentials) }`.*/
         pub fn new(
-            phone_number: E164PhoneNumber,
+            phone_number: crate::E164PhoneNumber,
             provider: impl ::std::convert::Into<::std::string::String>,
             credentials: TwilioCredentials,
         ) -> Self {
@@ -4719,7 +4663,7 @@ Receivers must accept unknown types.
  Set more with `SendCallRequest { field: value, ..SendCallRequest::new(agent_id, to_number) }`.*/
         pub fn new(
             agent_id: impl ::std::convert::Into<::std::string::String>,
-            to_number: E164PhoneNumber,
+            to_number: crate::E164PhoneNumber,
         ) -> Self {
             Self {
                 agent_id: agent_id.into(),
@@ -4850,6 +4794,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::transport::Transport,
 }
 impl Client {
     /// Create a new client.
@@ -4857,7 +4802,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::transport::Transport) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -4865,7 +4810,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -4873,14 +4818,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::transport::Transport,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::transport::Transport> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -4890,15 +4840,15 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::transport::Transport {
+        &self.inner
     }
 }
 const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<()>,
+        Client: ClientHooks<crate::transport::Transport>,
     {}
 };
 #[allow(clippy::all)]
@@ -8358,3 +8308,410 @@ Arguments:
         }
     }
 }
+/// Every operation of the document, generated or hand-written: progenitor's id (the
+/// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
+/// template.
+pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
+    crate::transport::Operation {
+        id: "list_agents",
+        operation_id: "listAgents",
+        method: "GET",
+        path: "/v1/api/agents",
+    },
+    crate::transport::Operation {
+        id: "create_agent",
+        operation_id: "createAgent",
+        method: "POST",
+        path: "/v1/api/agents",
+    },
+    crate::transport::Operation {
+        id: "get_agent",
+        operation_id: "getAgent",
+        method: "GET",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "update_agent",
+        operation_id: "updateAgent",
+        method: "PUT",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "delete_agent",
+        operation_id: "deleteAgent",
+        method: "DELETE",
+        path: "/v1/api/agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "list_call_flows",
+        operation_id: "listCallFlows",
+        method: "GET",
+        path: "/v1/api/call-flows",
+    },
+    crate::transport::Operation {
+        id: "create_call_flow",
+        operation_id: "createCallFlow",
+        method: "POST",
+        path: "/v1/api/call-flows",
+    },
+    crate::transport::Operation {
+        id: "get_call_flow",
+        operation_id: "getCallFlow",
+        method: "GET",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "update_call_flow",
+        operation_id: "updateCallFlow",
+        method: "PUT",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "delete_call_flow",
+        operation_id: "deleteCallFlow",
+        method: "DELETE",
+        path: "/v1/api/call-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "send_call",
+        operation_id: "sendCall",
+        method: "POST",
+        path: "/v1/api/calls/call",
+    },
+    crate::transport::Operation {
+        id: "initiate_call",
+        operation_id: "initiateCall",
+        method: "POST",
+        path: "/v1/api/call",
+    },
+    crate::transport::Operation {
+        id: "get_batch_template",
+        operation_id: "getBatchTemplate",
+        method: "GET",
+        path: "/v1/api/batch-calls/template",
+    },
+    crate::transport::Operation {
+        id: "validate_batch_csv",
+        operation_id: "validateBatchCsv",
+        method: "POST",
+        path: "/v1/api/batch-calls/validate",
+    },
+    crate::transport::Operation {
+        id: "preview_batch_csv",
+        operation_id: "previewBatchCsv",
+        method: "POST",
+        path: "/v1/api/batch-calls/preview",
+    },
+    crate::transport::Operation {
+        id: "start_batch",
+        operation_id: "startBatch",
+        method: "POST",
+        path: "/v1/api/batch-calls",
+    },
+    crate::transport::Operation {
+        id: "get_batch",
+        operation_id: "getBatch",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}",
+    },
+    crate::transport::Operation {
+        id: "cancel_batch",
+        operation_id: "cancelBatch",
+        method: "DELETE",
+        path: "/v1/api/batch-calls/{batchId}",
+    },
+    crate::transport::Operation {
+        id: "get_batch_progress",
+        operation_id: "getBatchProgress",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/status",
+    },
+    crate::transport::Operation {
+        id: "list_batch_calls",
+        operation_id: "listBatchCalls",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/calls",
+    },
+    crate::transport::Operation {
+        id: "get_batch_call",
+        operation_id: "getBatchCall",
+        method: "GET",
+        path: "/v1/api/batch-calls/{batchId}/calls/{jobId}",
+    },
+    crate::transport::Operation {
+        id: "connect_web_call",
+        operation_id: "connectWebCall",
+        method: "POST",
+        path: "/v1/api/calls/web/connect",
+    },
+    crate::transport::Operation {
+        id: "disconnect_web_call",
+        operation_id: "disconnectWebCall",
+        method: "POST",
+        path: "/v1/api/calls/web/disconnect",
+    },
+    crate::transport::Operation {
+        id: "list_call_history",
+        operation_id: "listCallHistory",
+        method: "GET",
+        path: "/v2/api/call-history",
+    },
+    crate::transport::Operation {
+        id: "list_call_history_v1",
+        operation_id: "listCallHistoryV1",
+        method: "GET",
+        path: "/v1/api/call-history",
+    },
+    crate::transport::Operation {
+        id: "get_call_history",
+        operation_id: "getCallHistory",
+        method: "GET",
+        path: "/v2/api/call-history/{callHistoryId}",
+    },
+    crate::transport::Operation {
+        id: "get_call_history_v1",
+        operation_id: "getCallHistoryV1",
+        method: "GET",
+        path: "/v1/api/call-history/{callHistoryId}",
+    },
+    crate::transport::Operation {
+        id: "list_active_calls",
+        operation_id: "listActiveCalls",
+        method: "GET",
+        path: "/v2/api/active-calls",
+    },
+    crate::transport::Operation {
+        id: "get_active_call",
+        operation_id: "getActiveCall",
+        method: "GET",
+        path: "/v2/api/active-calls/{roomName}",
+    },
+    crate::transport::Operation {
+        id: "end_active_call",
+        operation_id: "endActiveCall",
+        method: "POST",
+        path: "/v2/api/active-calls/{roomName}/end-call",
+    },
+    crate::transport::Operation {
+        id: "remove_agent_from_call",
+        operation_id: "removeAgentFromCall",
+        method: "POST",
+        path: "/v2/api/active-calls/{roomName}/remove-agent",
+    },
+    crate::transport::Operation {
+        id: "upload_call_flow_knowledge_base_file",
+        operation_id: "uploadCallFlowKnowledgeBaseFile",
+        method: "POST",
+        path: "/v1/api/call-flows/{flowId}/knowledge-base",
+    },
+    crate::transport::Operation {
+        id: "delete_call_flow_knowledge_base_file",
+        operation_id: "deleteCallFlowKnowledgeBaseFile",
+        method: "DELETE",
+        path: "/v1/api/call-flows/{flowId}/knowledge-base/{fileKey}",
+    },
+    crate::transport::Operation {
+        id: "list_omni_flow_agents",
+        operation_id: "listOmniFlowAgents",
+        method: "GET",
+        path: "/v1/api/omni-flow-agents",
+    },
+    crate::transport::Operation {
+        id: "create_omni_flow_agent",
+        operation_id: "createOmniFlowAgent",
+        method: "POST",
+        path: "/v1/api/omni-flow-agents",
+    },
+    crate::transport::Operation {
+        id: "get_omni_flow_agent",
+        operation_id: "getOmniFlowAgent",
+        method: "GET",
+        path: "/v1/api/omni-flow-agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "update_omni_flow_agent",
+        operation_id: "updateOmniFlowAgent",
+        method: "PUT",
+        path: "/v1/api/omni-flow-agents/{agentId}",
+    },
+    crate::transport::Operation {
+        id: "list_message_flows",
+        operation_id: "listMessageFlows",
+        method: "GET",
+        path: "/v1/api/message-flows",
+    },
+    crate::transport::Operation {
+        id: "create_message_flow",
+        operation_id: "createMessageFlow",
+        method: "POST",
+        path: "/v1/api/message-flows",
+    },
+    crate::transport::Operation {
+        id: "get_message_flow",
+        operation_id: "getMessageFlow",
+        method: "GET",
+        path: "/v1/api/message-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "update_message_flow",
+        operation_id: "updateMessageFlow",
+        method: "PUT",
+        path: "/v1/api/message-flows/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "toggle_message_flow_autopilot",
+        operation_id: "toggleMessageFlowAutopilot",
+        method: "PUT",
+        path: "/v1/api/message-flows/{flowId}/toggle-autopilot",
+    },
+    crate::transport::Operation {
+        id: "list_conversations",
+        operation_id: "listConversations",
+        method: "GET",
+        path: "/v1/api/conversations",
+    },
+    crate::transport::Operation {
+        id: "get_conversation",
+        operation_id: "getConversation",
+        method: "GET",
+        path: "/v1/api/conversations/{conversationId}",
+    },
+    crate::transport::Operation {
+        id: "list_conversations_by_flow",
+        operation_id: "listConversationsByFlow",
+        method: "GET",
+        path: "/v1/api/conversations/flow/{flowId}",
+    },
+    crate::transport::Operation {
+        id: "generate_message",
+        operation_id: "generateMessage",
+        method: "POST",
+        path: "/v1/api/conversations/message/generate",
+    },
+    crate::transport::Operation {
+        id: "apply_message_action",
+        operation_id: "applyMessageAction",
+        method: "POST",
+        path: "/v1/api/conversations/{conversationId}/message/{messageId}/action",
+    },
+    crate::transport::Operation {
+        id: "list_user_phone_numbers",
+        operation_id: "listUserPhoneNumbers",
+        method: "GET",
+        path: "/v1/api/twilio/user-phone-numbers",
+    },
+    crate::transport::Operation {
+        id: "purchase_phone_number",
+        operation_id: "purchasePhoneNumber",
+        method: "POST",
+        path: "/v1/api/twilio/purchase-number",
+    },
+    crate::transport::Operation {
+        id: "get_phone_number_config",
+        operation_id: "getPhoneNumberConfig",
+        method: "GET",
+        path: "/v1/api/twilio/phone-numbers/{phoneNumberId}/config",
+    },
+    crate::transport::Operation {
+        id: "update_phone_number_config",
+        operation_id: "updatePhoneNumberConfig",
+        method: "PUT",
+        path: "/v1/api/twilio/phone-numbers/{phoneNumberId}/config",
+    },
+    crate::transport::Operation {
+        id: "register_external_number",
+        operation_id: "registerExternalNumber",
+        method: "POST",
+        path: "/v1/api/twilio/register-external-number",
+    },
+    crate::transport::Operation {
+        id: "bind_phone_number",
+        operation_id: "bindPhoneNumber",
+        method: "POST",
+        path: "/v1/api/agents/{agentId}/bind/{phoneNumberId}",
+    },
+    crate::transport::Operation {
+        id: "unbind_phone_number",
+        operation_id: "unbindPhoneNumber",
+        method: "POST",
+        path: "/v1/api/agents/{agentId}/release/{phoneNumberId}",
+    },
+    crate::transport::Operation {
+        id: "list_knowledge_bases",
+        operation_id: "listKnowledgeBases",
+        method: "GET",
+        path: "/v1/api/knowledgebase",
+    },
+    crate::transport::Operation {
+        id: "create_knowledge_base",
+        operation_id: "createKnowledgeBase",
+        method: "POST",
+        path: "/v1/api/knowledgebase",
+    },
+    crate::transport::Operation {
+        id: "get_knowledge_base",
+        operation_id: "getKnowledgeBase",
+        method: "GET",
+        path: "/v1/api/knowledgebase/{knowledgeBaseId}",
+    },
+    crate::transport::Operation {
+        id: "upload_knowledge_base_file",
+        operation_id: "uploadKnowledgeBaseFile",
+        method: "POST",
+        path: "/v1/api/knowledgebase/{knowledgeBaseId}/files",
+    },
+    crate::transport::Operation {
+        id: "list_flow_folders",
+        operation_id: "listFlowFolders",
+        method: "GET",
+        path: "/v1/api/flow-folders",
+    },
+    crate::transport::Operation {
+        id: "create_flow_folder",
+        operation_id: "createFlowFolder",
+        method: "POST",
+        path: "/v1/api/flow-folders",
+    },
+    crate::transport::Operation {
+        id: "get_flow_folder",
+        operation_id: "getFlowFolder",
+        method: "GET",
+        path: "/v1/api/flow-folders/{folderId}",
+    },
+    crate::transport::Operation {
+        id: "delete_flow_folder",
+        operation_id: "deleteFlowFolder",
+        method: "DELETE",
+        path: "/v1/api/flow-folders/{folderId}",
+    },
+    crate::transport::Operation {
+        id: "update_flow_folder",
+        operation_id: "updateFlowFolder",
+        method: "PATCH",
+        path: "/v1/api/flow-folders/{folderId}",
+    },
+    crate::transport::Operation {
+        id: "add_flow_to_folder",
+        operation_id: "addFlowToFolder",
+        method: "POST",
+        path: "/v1/api/flow-folders/{folderId}/flows",
+    },
+    crate::transport::Operation {
+        id: "remove_flow_from_folder",
+        operation_id: "removeFlowFromFolder",
+        method: "DELETE",
+        path: "/v1/api/flow-folders/{folderId}/flows/{pathwayId}",
+    },
+    crate::transport::Operation {
+        id: "list_workspaces",
+        operation_id: "listWorkspaces",
+        method: "GET",
+        path: "/v1/api/workspaces",
+    },
+    crate::transport::Operation {
+        id: "get_workspace",
+        operation_id: "getWorkspace",
+        method: "GET",
+        path: "/v1/api/workspaces/{workspaceId}",
+    },
+];

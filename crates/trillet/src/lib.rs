@@ -4,7 +4,10 @@
 //! Generated from the project's OpenAPI contract (`openapi/trillet.yaml`) with progenitor,
 //! plus a small hand-written layer: credentials and configuration ([`Client`],
 //! [`ClientBuilder`]), one error type ([`Error`]), the multipart batch uploads
-//! ([`batch_upload`]) and known model and voice names ([`models`]).
+//! ([`batch_upload`]), known model and voice names ([`models`]), and the reliability
+//! layer: retries ([`retry`]), a batch waiter ([`batch_wait`]), a stream over every call
+//! of a batch ([`batch_calls`]), a local check of batch CSVs ([`preflight`]) and of phone
+//! numbers ([`E164PhoneNumber`]).
 //!
 //! # Quickstart
 //!
@@ -59,18 +62,36 @@
 //! Request enums such as [`CallFlowDirection`](types::CallFlowDirection) are closed: the
 //! API accepts only their values.
 //!
-//! Errors: see [`Error`]. Nothing is retried automatically.
+//! Errors: see [`Error`].
+//!
+//! # Retries, timeouts, logs
+//!
+//! Every request, generated or hand-written, goes through one [`retry::RetryPolicy`]
+//! (default: 2 retries, exponential backoff with jitter, `Retry-After` honoured).
+//! Requests that are safe to repeat (`GET`, `PUT`, `DELETE`, CSV validate/preview) are
+//! retried on 408, 429, 500, 502, 503, 504, timeouts and connection failures; requests
+//! that place calls, start batches or create things only on 429 or when no connection
+//! could be opened. Each attempt has a connect timeout (5 s) and a timeout (60 s), both
+//! set on [`ClientBuilder`]. Each attempt is a `tracing` span `trillet.request` with the
+//! operation, method, path template, attempt, status and elapsed time; no header value,
+//! body or phone number is ever logged.
 
 // The generated module: `cargo xtask gen` writes it; never edit it by hand.
 #[rustfmt::skip]
 mod generated;
 
+pub mod batch_calls;
 pub mod batch_upload;
+pub mod batch_wait;
 mod client;
 mod error;
 pub mod uploads;
 pub mod webhook;
 pub mod models;
+pub mod phone;
+pub mod preflight;
+pub mod retry;
+mod transport;
 
 pub use batch_upload::{Csv, StartBatch};
 pub use uploads::Document;
@@ -79,6 +100,11 @@ pub use client::{
     DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
 };
 pub use error::{ApiError, Error, REQUEST_ID_HEADER};
-/// The request and response bodies of the API, generated from the spec's schemas.
-pub use generated::types;
+pub use phone::{check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem};
+/// The request and response bodies of the API, generated from the spec's schemas (and
+/// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).
+pub mod types {
+    pub use crate::generated::types::*;
+    pub use crate::phone::E164PhoneNumber;
+}
 pub use progenitor_client::{ByteStream, ResponseValue};

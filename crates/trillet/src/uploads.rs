@@ -19,8 +19,8 @@ use std::fmt;
 use std::path::Path;
 
 use progenitor_client::{encode_path, ResponseValue};
-use reqwest::multipart::{Form, Part};
 
+use crate::batch_upload::FormPart;
 use crate::error::Error;
 use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded};
 use crate::Client;
@@ -102,11 +102,14 @@ impl Document {
         self.bytes.is_empty()
     }
 
-    fn into_part(self) -> Result<Part, Error> {
-        Part::bytes(self.bytes)
-            .file_name(self.file_name)
-            .mime_str(&self.content_type)
-            .map_err(|e| Error::InvalidRequest(format!("content type: {e}")))
+    /// The part named `name` of a `multipart/form-data` body.
+    fn into_part(self, name: &'static str) -> FormPart {
+        FormPart {
+            name,
+            file_name: Some(self.file_name),
+            content_type: Some(self.content_type),
+            content: self.bytes,
+        }
     }
 }
 
@@ -151,9 +154,9 @@ impl Client {
         flow_id: &str,
         file: Document,
     ) -> Result<ResponseValue<CallFlowKnowledgeBase>, Error> {
-        let form = Form::new().part("file", file.into_part()?);
+        let parts = vec![file.into_part("file")];
         let path = format!("/v1/api/call-flows/{}/knowledge-base", encode_path(flow_id));
-        self.send_form("upload_call_flow_knowledge_base_file", &path, form)
+        self.send_form("upload_call_flow_knowledge_base_file", &path, parts)
             .await
     }
 
@@ -178,12 +181,12 @@ impl Client {
                 file.len()
             )));
         }
-        let form = Form::new().part("uploadedFile", file.into_part()?);
+        let parts = vec![file.into_part("uploadedFile")];
         let path = format!(
             "/v1/api/knowledgebase/{}/files",
             encode_path(knowledge_base_id)
         );
-        self.send_form("upload_knowledge_base_file", &path, form)
+        self.send_form("upload_knowledge_base_file", &path, parts)
             .await
     }
 }

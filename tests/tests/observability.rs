@@ -1,0 +1,101 @@
+//! What the client logs through `tracing`: one span per attempt with the operation,
+//! method, path template, attempt, status and elapsed time, and never an API key, a phone
+//! number, a header value or a body.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use httpmock::MockServer;
+use trillet::batch_upload::{Csv, StartBatch};
+use trillet::retry::RetryPolicy;
+use trillet::types::SendCallRequest;
+use trillet::Client;
+use trillet_e2e::{API_KEY, WORKSPACE_ID};
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn requests_are_traced_without_keys_numbers_or_bodies() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    // The server echoes phone numbers back in bodies, as the real API does.
+    let _call = server
+        .mock_async(|when, then| {
+            when.method("POST").path("/v1/api/calls/call");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"status": "success", "callId": "call_1", "toNumber": "+14155551234"}"#);
+        })
+        .await;
+    let _batch = server
+        .mock_async(|when, then| {
+            when.method("POST").path("/v1/api/batch-calls");
+            then.status(429)
+                .header("content-type", "application/json")
+                .header("retry-after", "0")
+                .body(r#"{"error": "Too many requests for +14155559876"}"#);
+        })
+        .await;
+    let client = Client::builder(API_KEY, WORKSPACE_ID)
+        .base_url(server.base_url())
+        .retry_policy(
+            RetryPolicy::new()
+                .with_max_retries(1)
+                .with_initial_backoff(std::time::Duration::from_millis(10)),
+        )
+        .build()
+        .expect("client");
+
+    let body = SendCallRequest::new("agent-1", "+14155551234".parse().expect("E.164"));
+    client.send_call(&body).await.expect("placed");
+    let csv = Csv::from_bytes("phone_number,first_name\n+14155559876,Ada\n");
+    let error = client
+        .start_batch(csv, &StartBatch::new("agent-1"))
+        .await
+        .expect_err("rate limited twice");
+    tracing::info!(%error, "the caller logs the error it got");
+
+    let log = captured.text();
+    for expected in [
+        "trillet.request{operation=\"sendCall\" method=POST path=\"/v1/api/calls/call\" attempt=1 status=200 elapsed_ms=",
+        "trillet.request{operation=\"startBatch\" method=POST path=\"/v1/api/batch-calls\" attempt=1 status=429 elapsed_ms=",
+        "trillet.request{operation=\"startBatch\" method=POST path=\"/v1/api/batch-calls\" attempt=2 status=429 elapsed_ms=",
+        "retrying",
+        "elapsed_ms=",
+    ] {
+        assert!(log.contains(expected), "missing {expected:?} in:\n{log}");
+    }
+    for secret in [API_KEY, "4155551234", "4155559876", "x-api-key", "Ada"] {
+        assert!(
+            !log.contains(secret),
+            "{secret:?} leaked into the log:\n{log}"
+        );
+    }
+}
