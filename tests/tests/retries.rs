@@ -473,6 +473,9 @@ async fn a_future_reset_at_in_a_429_body_is_waited_for() {
         .expect("succeeds after the reset");
     // Whole seconds: two seconds from now is at least one second away.
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(900), "waited only {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(900),
+        "waited only {waited:?}"
+    );
     mock.mock.assert_calls_async(2).await;
 }

@@ -34,10 +34,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use heck::ToSnakeCase;
 use openapiv3::{
     ObjectType, OpenAPI, Operation, PathItem, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
 };
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use progenitor::{
     CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
@@ -669,7 +669,13 @@ fn nullable_fields_as_double_options(schema: &mut Schema) -> Result<(), GenError
         let mut inner = (**property).clone();
         inner.schema_data.nullable = false;
         inner.schema_data.description = None;
-        let inner = serde_json::to_value(&inner).map_err(|e| GenError::Prepare(e.to_string()))?;
+        let mut inner =
+            serde_json::to_value(&inner).map_err(|e| GenError::Prepare(e.to_string()))?;
+        // A nullable secret can't be a `$ref` in OpenAPI 3.0 (`nullable` needs a `type`), so
+        // the spec writes it inline with `format: password`; it becomes `Secret` all the same.
+        if inner.get("format").and_then(Value::as_str) == Some("password") {
+            inner = json!({ "$ref": "#/components/schemas/Secret" });
+        }
         property.schema_data.extensions.insert(
             "x-rust-type".to_string(),
             json!({
@@ -930,6 +936,14 @@ fn generate_tokens(spec: &OpenAPI) -> Result<TokenStream, GenError> {
         .with_replacement(
             "E164PhoneNumber",
             "crate::E164PhoneNumber",
+            [TypeImpl::FromStr].into_iter(),
+        )
+        // Secrets and reported phone numbers: hand-written types whose `Debug` hides them
+        // (`crates/trillet/src/sensitive.rs`), so no generated body prints one.
+        .with_replacement("Secret", "crate::Secret", [TypeImpl::FromStr].into_iter())
+        .with_replacement(
+            "PhoneNumberText",
+            "crate::PhoneNumberText",
             [TypeImpl::FromStr].into_iter(),
         )
         .with_crate("std", CrateVers::Any, None);

@@ -210,7 +210,13 @@ fn all(spec_path: &Path, examples: &Path) -> ExitCode {
     for outcome in spec.validate_examples() {
         let location = &outcome.example.location;
         // Finding the line scans the document, so only for examples that fail.
-        let at = || format!("{}:{} #{location}", shown(spec_path), spec.line_of(location));
+        let at = || {
+            format!(
+                "{}:{} #{location}",
+                shown(spec_path),
+                spec.line_of(location)
+            )
+        };
         match outcome.result {
             Ok(()) => valid += 1,
             Err(ValidationError::Invalid(violations)) => {

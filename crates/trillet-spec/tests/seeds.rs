@@ -16,7 +16,9 @@ fn document() -> Value {
 }
 
 fn seed(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seeds")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -49,7 +51,11 @@ fn every_json_example_of_the_seeds_validates() {
         ("seed002.sendCall.response.400.json", "sendCall", 400),
         ("seed002.sendCall.response.404.json", "sendCall", 404),
         ("seed002.sendCall.response.500.json", "sendCall", 500),
-        ("seed003.createCallFlow.response.200.json", "createCallFlow", 200),
+        (
+            "seed003.createCallFlow.response.200.json",
+            "createCallFlow",
+            200,
+        ),
     ];
     for (file, operation, status) in responses {
         check(file, spec.validate_response(operation, status, &seed(file)));
@@ -63,7 +69,12 @@ fn seed_003_playground_skeleton_fails_only_at_its_placeholder_enums() {
     let result = SpecValidator::embedded().validate_request("createCallFlow", &seed(file));
     assert_eq!(
         failing_pointers(result),
-        ["/direction", "/promptType", "/settings/welcomeMessage", "/welcomeMessage"]
+        [
+            "/direction",
+            "/promptType",
+            "/settings/welcomeMessage",
+            "/welcomeMessage"
+        ]
     );
 }
 
@@ -88,9 +99,21 @@ fn the_21_seed_operations_have_their_ids_methods_and_paths() {
         ("previewBatchCsv", "post", "/v1/api/batch-calls/preview"),
         ("startBatch", "post", "/v1/api/batch-calls"),
         ("getBatch", "get", "/v1/api/batch-calls/{batchId}"),
-        ("getBatchProgress", "get", "/v1/api/batch-calls/{batchId}/status"),
-        ("listBatchCalls", "get", "/v1/api/batch-calls/{batchId}/calls"),
-        ("getBatchCall", "get", "/v1/api/batch-calls/{batchId}/calls/{jobId}"),
+        (
+            "getBatchProgress",
+            "get",
+            "/v1/api/batch-calls/{batchId}/status",
+        ),
+        (
+            "listBatchCalls",
+            "get",
+            "/v1/api/batch-calls/{batchId}/calls",
+        ),
+        (
+            "getBatchCall",
+            "get",
+            "/v1/api/batch-calls/{batchId}/calls/{jobId}",
+        ),
         ("cancelBatch", "delete", "/v1/api/batch-calls/{batchId}"),
     ];
     let mut found = Vec::new();
@@ -114,24 +137,53 @@ fn documented_defaults_are_in_the_document() {
     let doc = document();
     let schemas = "/components/schemas";
     let cases = [
-        (format!("{schemas}/AgentCreate/properties/smartCallback/default"), "false"),
-        (format!("{schemas}/AgentCreate/properties/maxAttemptsForSmartCallback/default"), "5"),
+        (
+            format!("{schemas}/AgentCreate/properties/smartCallback/default"),
+            "false",
+        ),
+        (
+            format!("{schemas}/AgentCreate/properties/maxAttemptsForSmartCallback/default"),
+            "5",
+        ),
         (format!("{schemas}/LlmModel/default"), "\"gpt-4o-mini\""),
-        (format!("{schemas}/TtsModel/properties/voiceId/default"), "\"mistv2_Wildflower\""),
-        (format!("{schemas}/TtsModelCreate/properties/language/default"), "\"en\""),
+        (
+            format!("{schemas}/TtsModel/properties/voiceId/default"),
+            "\"mistv2_Wildflower\"",
+        ),
+        (
+            format!("{schemas}/TtsModelCreate/properties/language/default"),
+            "\"en\"",
+        ),
         (format!("{schemas}/AgentType/default"), "\"voice\""),
         (format!("{schemas}/PromptType/default"), "\"simple\""),
-        (format!("{schemas}/WelcomeMessageMode/default"), "\"user_initiated\""),
-        (format!("{schemas}/CallFlowCreate/properties/isActive/default"), "true"),
-        (format!("{schemas}/CallFlowCreate/properties/isPreConfigured/default"), "false"),
-        (format!("{schemas}/DynamicVariableCollection/properties/isDefault/default"), "false"),
-        (format!("{schemas}/BatchCallStatusFilter/default"), "\"all\""),
         (
-            "/paths/~1v1~1api~1batch-calls~1{batchId}~1calls/get/parameters/0/schema/default".into(),
+            format!("{schemas}/WelcomeMessageMode/default"),
+            "\"user_initiated\"",
+        ),
+        (
+            format!("{schemas}/CallFlowCreate/properties/isActive/default"),
+            "true",
+        ),
+        (
+            format!("{schemas}/CallFlowCreate/properties/isPreConfigured/default"),
+            "false",
+        ),
+        (
+            format!("{schemas}/DynamicVariableCollection/properties/isDefault/default"),
+            "false",
+        ),
+        (
+            format!("{schemas}/BatchCallStatusFilter/default"),
+            "\"all\"",
+        ),
+        (
+            "/paths/~1v1~1api~1batch-calls~1{batchId}~1calls/get/parameters/0/schema/default"
+                .into(),
             "1",
         ),
         (
-            "/paths/~1v1~1api~1batch-calls~1{batchId}~1calls/get/parameters/1/schema/default".into(),
+            "/paths/~1v1~1api~1batch-calls~1{batchId}~1calls/get/parameters/1/schema/default"
+                .into(),
             "20",
         ),
     ];
@@ -147,8 +199,14 @@ fn closed_request_enums_list_exactly_the_documented_values() {
     let cases: [(&str, &[&str]); 4] = [
         ("CallFlowDirection", &["outbound", "bidirectional"]),
         ("PromptType", &["simple"]),
-        ("WelcomeMessageMode", &["user_initiated", "ai_dynamic", "ai_custom"]),
-        ("BatchCallStatusFilter", &["all", "waiting", "active", "completed", "failed"]),
+        (
+            "WelcomeMessageMode",
+            &["user_initiated", "ai_dynamic", "ai_custom"],
+        ),
+        (
+            "BatchCallStatusFilter",
+            &["all", "waiting", "active", "completed", "failed"],
+        ),
     ];
     for (schema, values) in cases {
         let found = &doc["components"]["schemas"][schema]["enum"];
@@ -161,19 +219,38 @@ fn open_catalogues_list_every_documented_value_and_accept_new_ones() {
     let doc = document();
     let spec = SpecValidator::embedded();
     let models = [
-        "gpt-4o-mini", "gpt-4o", "gpt-4o-enterprise", "gpt-4.1", "gpt-4.1-mini",
-        "gpt-4.1-enterprise", "gpt-4.1-mini-enterprise", "gemini-2.5-flash",
-        "gemini-2.0-flash-001", "gpt-5", "gemini-2.0-flash-live-001",
-        "gemini-live-2.5-flash-preview", "gemini-2.5-flash-preview-native-audio-dialog",
+        "gpt-4o-mini",
+        "gpt-4o",
+        "gpt-4o-enterprise",
+        "gpt-4.1",
+        "gpt-4.1-mini",
+        "gpt-4.1-enterprise",
+        "gpt-4.1-mini-enterprise",
+        "gemini-2.5-flash",
+        "gemini-2.0-flash-001",
+        "gpt-5",
+        "gemini-2.0-flash-live-001",
+        "gemini-live-2.5-flash-preview",
+        "gemini-2.5-flash-preview-native-audio-dialog",
         "geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog",
     ];
-    let providers = ["openai", "rime", "elevenlabs", "11labs_byo", "google", "cartesia"];
+    let providers = [
+        "openai",
+        "rime",
+        "elevenlabs",
+        "11labs_byo",
+        "google",
+        "cartesia",
+    ];
     for (schema, values) in [("LlmModel", &models[..]), ("TtsProvider", &providers[..])] {
         let description = doc["components"]["schemas"][schema]["description"]
             .as_str()
             .unwrap_or_default();
         for value in values {
-            assert!(description.contains(&format!("`{value}`")), "{schema} lacks {value}");
+            assert!(
+                description.contains(&format!("`{value}`")),
+                "{schema} lacks {value}"
+            );
         }
     }
     let body = serde_json::json!({

@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use trillet::batch_calls::BatchCallsQuery;
+use trillet::batch_wait::BatchWaitOptions;
 use trillet::models::{llm, tts, voice};
+use trillet::preflight::check_batch_csv_file;
+use trillet::types::BatchCallStatusFilter;
 use trillet::types::{
     AgentCreate, CallFlowCreate, CallFlowDirection, PromptType, TtsModelCreate, WelcomeMessageMode,
 };
-use trillet::batch_calls::BatchCallsQuery;
-use trillet::batch_wait::BatchWaitOptions;
-use trillet::preflight::check_batch_csv_file;
-use trillet::types::BatchCallStatusFilter;
 use trillet::{Client, Csv, StartBatch};
 
 #[tokio::main]
@@ -106,7 +106,12 @@ async fn run(csv_path: &str) -> Result<(), trillet::Error> {
         batch.total_calls.map_or("?".to_string(), |n| n.to_string())
     );
 
-    let bar = ProgressBar::new(batch.total_calls.and_then(|n| u64::try_from(n).ok()).unwrap_or(0));
+    let bar = ProgressBar::new(
+        batch
+            .total_calls
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0),
+    );
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} calls ended, {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),

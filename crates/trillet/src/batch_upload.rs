@@ -345,8 +345,14 @@ impl FormPart {
 /// unlikely case that a part contains it.
 fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
     let boundary = loop {
-        let candidate = format!("trillet-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        let clashes = parts.iter().any(|part| contains(&part.content, candidate.as_bytes()));
+        let candidate = format!(
+            "trillet-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        );
+        let clashes = parts
+            .iter()
+            .any(|part| contains(&part.content, candidate.as_bytes()));
         if !clashes {
             break candidate;
         }
@@ -355,7 +361,13 @@ fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
     let mut body = Vec::with_capacity(size + boundary.len() + 8);
     for part in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"", quoted(part.name)).as_bytes());
+        body.extend_from_slice(
+            format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quoted(part.name)
+            )
+            .as_bytes(),
+        );
         if let Some(file_name) = &part.file_name {
             body.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
         }
@@ -374,11 +386,16 @@ fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
 /// A name or file name inside a quoted header parameter: quotes and line breaks
 /// percent-encoded, as browsers do (HTML's multipart/form-data encoding).
 fn quoted(text: &str) -> String {
-    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|window| window == needle)
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }
 
 #[cfg(test)]

@@ -172,14 +172,27 @@ impl Error {
             Error::Decode(error) => write!(f, "the response does not decode: {error}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::InvalidCsv { file_name, report } => {
-                write!(f, "{file_name}: {} problem(s) in {} row(s), nothing was sent", report.problems.len(), report.rows)?;
+                write!(
+                    f,
+                    "{file_name}: {} problem(s) in {} row(s), nothing was sent",
+                    report.problems.len(),
+                    report.rows
+                )?;
                 if let Some(first) = report.problems.first() {
                     write!(f, "; first: {first}")?;
                 }
                 Ok(())
             }
-            Error::BatchDeadline { batch_id, waited, last } => {
-                write!(f, "batch {batch_id} still running after {:.1} s", waited.as_secs_f64())?;
+            Error::BatchDeadline {
+                batch_id,
+                waited,
+                last,
+            } => {
+                write!(
+                    f,
+                    "batch {batch_id} still running after {:.1} s",
+                    waited.as_secs_f64()
+                )?;
                 match last {
                     Some(last) => write!(f, "; last progress {last}"),
                     None => write!(f, "; no progress could be read"),

@@ -30,12 +30,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_name: ::std::option::Option<::std::string::String>,
-        ///Customer's number.
         #[serde(
             rename = "customerPhone",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub customer_phone: ::std::option::Option<::std::string::String>,
+        pub customer_phone: ::std::option::Option<crate::PhoneNumberText>,
         ///Seconds so far.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
@@ -409,9 +408,8 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///The CSV row of the call (its columns and values).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Number called.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone_number: ::std::option::Option<::std::string::String>,
+        pub phone_number: ::std::option::Option<crate::PhoneNumberText>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<BatchCallResult>,
         ///When the call started (epoch milliseconds).
@@ -1584,12 +1582,11 @@ is here; other keys are kept.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<f64>,
-        ///Caller's number.
         #[serde(
             rename = "fromPhoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub from_phone_number: ::std::option::Option<::std::string::String>,
+        pub from_phone_number: ::std::option::Option<crate::PhoneNumberText>,
         ///Functions the agent called.
         #[serde(
             rename = "functionCalls",
@@ -1630,12 +1627,11 @@ is here; other keys are kept.
         ///When the call happened (Unix seconds, with a fraction).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<f64>,
-        ///Called number.
         #[serde(
             rename = "toPhoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub to_phone_number: ::std::option::Option<::std::string::String>,
+        pub to_phone_number: ::std::option::Option<crate::PhoneNumberText>,
         ///Transcript entries.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub transcript: ::std::vec::Vec<::serde_json::Value>,
@@ -1766,9 +1762,8 @@ Receivers must accept unknown types.
         ///Customer's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Customer's phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: ::std::option::Option<crate::PhoneNumberText>,
     }
     ///One message of a conversation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3484,19 +3479,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pathway_id: ::std::option::Option<::std::string::String>,
-        ///The number (E.164).
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub phone_number: ::std::option::Option<::std::string::String>,
+        pub phone_number: ::std::option::Option<crate::PhoneNumberText>,
         ///E.164 numbers (the field docs' shape of this endpoint).
         #[serde(
             rename = "phoneNumbers",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+        pub phone_numbers: ::std::vec::Vec<crate::PhoneNumberText>,
         ///Telephony provider, e.g. `twilio`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
@@ -3813,9 +3807,8 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_id: ::std::option::Option<::std::string::String>,
-        ///Number called.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone_number: ::std::option::Option<::std::string::String>,
+        pub phone_number: ::std::option::Option<crate::PhoneNumberText>,
         ///State of the call, e.g. `completed`, `failed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -3891,9 +3884,8 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///When the action was taken.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::std::string::String>,
-        ///Recipient.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to: ::std::option::Option<::std::string::String>,
+        pub to: ::std::option::Option<crate::PhoneNumberText>,
     }
     ///Body of `sendCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3916,12 +3908,11 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub call_id: ::std::option::Option<::std::string::String>,
-        ///Number the call is placed from.
         #[serde(
             rename = "fromNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub from_number: ::std::option::Option<::std::string::String>,
+        pub from_number: ::std::option::Option<crate::PhoneNumberText>,
         ///Internal room of the call session.
         #[serde(
             rename = "roomName",
@@ -3931,12 +3922,11 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///`success` when the call was initiated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Number being called.
         #[serde(
             rename = "toNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub to_number: ::std::option::Option<::std::string::String>,
+        pub to_number: ::std::option::Option<crate::PhoneNumberText>,
     }
     ///Smart-callback settings of a batch, sent as the JSON part `smartCallbackConfig`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4015,12 +4005,11 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///Voice configuration of an agent, as returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TtsModel {
-        ///Encrypted ElevenLabs API key; only present with provider `11labs_byo`.
         #[serde(
             rename = "elevenLabsApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub eleven_labs_api_key: ::std::option::Option<::std::string::String>,
+        pub eleven_labs_api_key: ::std::option::Option<crate::Secret>,
         ///Language code of the voice.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -4052,12 +4041,11 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
     ///Voice configuration of a new agent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TtsModelCreate {
-        ///Your ElevenLabs API key; only with provider `11labs_byo`. Stored encrypted. A secret.
         #[serde(
             rename = "elevenLabsApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub eleven_labs_api_key: ::std::option::Option<::std::string::String>,
+        pub eleven_labs_api_key: ::std::option::Option<crate::Secret>,
         ///Language code of the voice, e.g. `en`, `fr`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -4084,13 +4072,13 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     ///Voice configuration in an agent update. `provider` is required whenever `ttsModel` is sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TtsModelUpdate {
-        ///New ElevenLabs API key (provider `11labs_byo` only), stored encrypted; `null` deletes the stored key. A secret.
+        ///New ElevenLabs API key (provider `11labs_byo` only), stored encrypted; `null` deletes the stored key. A secret (see `Secret`).
         #[serde(
             rename = "elevenLabsApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub eleven_labs_api_key: ::std::option::Option<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::Secret>,
         >,
         ///Language code of the voice, e.g. `en`, `fr`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4122,9 +4110,8 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         ///Twilio account SID.
         #[serde(rename = "accountSid")]
         pub account_sid: ::std::string::String,
-        ///Twilio auth token. A secret.
         #[serde(rename = "authToken")]
-        pub auth_token: ::std::string::String,
+        pub auth_token: crate::Secret,
     }
     ///The workspace's phone numbers; an array of records, or a single record as in the page's example.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4182,9 +4169,8 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         ///`success` when the session was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///JWT to join the room. A credential; do not log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<::std::string::String>,
+        pub token: ::std::option::Option<crate::Secret>,
     }
     /**Body of a platform webhook request ("Coming Soon" in the docs). Signed
 with HMAC-SHA256 of the raw body in the `X-Trillet-Signature` header.
@@ -4705,11 +4691,11 @@ Receivers must accept unknown types.
  Set more with `TwilioCredentials { field: value, ..TwilioCredentials::new(account_sid, auth_token) }`.*/
         pub fn new(
             account_sid: impl ::std::convert::Into<::std::string::String>,
-            auth_token: impl ::std::convert::Into<::std::string::String>,
+            auth_token: crate::Secret,
         ) -> Self {
             Self {
                 account_sid: account_sid.into(),
-                auth_token: auth_token.into(),
+                auth_token,
             }
         }
     }

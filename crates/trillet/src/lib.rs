@@ -85,22 +85,26 @@ pub mod batch_upload;
 pub mod batch_wait;
 mod client;
 mod error;
-pub mod uploads;
-pub mod webhook;
 pub mod models;
 pub mod phone;
 pub mod preflight;
 pub mod retry;
+mod sensitive;
 mod transport;
+pub mod uploads;
+pub mod webhook;
 
 pub use batch_upload::{Csv, StartBatch};
-pub use uploads::Document;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
 };
 pub use error::{ApiError, Error, REQUEST_ID_HEADER};
-pub use phone::{check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem};
+pub use phone::{
+    check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,
+};
+pub use sensitive::{PhoneNumberText, Secret};
+pub use uploads::Document;
 /// The request and response bodies of the API, generated from the spec's schemas (and
 /// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).
 pub mod types {

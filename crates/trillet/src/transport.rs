@@ -217,7 +217,8 @@ mod tests {
         assert!(ids.len() >= 18, "found {ids:?}");
         for id in ids {
             let known = operation(id).unwrap_or_else(|| panic!("{id} is not in OPERATIONS"));
-            let versioned = known.path.starts_with("/v1/api/") || known.path.starts_with("/v2/api/");
+            let versioned =
+                known.path.starts_with("/v1/api/") || known.path.starts_with("/v2/api/");
             assert!(versioned, "{known:?}");
         }
     }

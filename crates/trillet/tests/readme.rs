@@ -4,7 +4,10 @@ use std::path::Path;
 
 /// The first code block after `opening` in `text`, up to the closing fence.
 fn code_block<'a>(text: &'a str, opening: &str) -> &'a str {
-    let start = text.find(opening).map(|i| i + opening.len()).expect("opening fence");
+    let start = text
+        .find(opening)
+        .map(|i| i + opening.len())
+        .expect("opening fence");
     let rest = &text[start..];
     let end = rest.find("```").expect("closing fence");
     rest[..end].trim()
