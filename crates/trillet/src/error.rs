@@ -408,8 +408,8 @@ impl fmt::Debug for ApiError {
     }
 }
 
-/// Masks every run of 7 or more digits (with an optional leading `+`), keeping the last
-/// two: `+14155551234` becomes `+•••34`. Phone numbers are personal data and must not
+/// Masks every run of 7 or more digits (with an optional leading `+`) as
+/// [`mask_phone_number`](crate::mask_phone_number) does: `+14155551234` becomes `+1*******234`. Phone numbers are personal data and must not
 /// reach logs through error messages.
 pub(crate) fn mask_phone_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -426,8 +426,9 @@ pub(crate) fn mask_phone_numbers(text: &str) -> String {
         let digits = end - digits_start;
         let preceded_by_digit = start > 0 && chars[start - 1].is_ascii_digit();
         if digits >= 7 && !preceded_by_digit {
-            out.push_str(if plus { "+•••" } else { "•••" });
-            out.extend(&chars[end - 2..end]);
+            // One masking for the whole crate: `+1******890`, as `E164PhoneNumber` shows it.
+            let number: String = chars[start..end].iter().collect();
+            out.push_str(&crate::phone::mask_phone_number(&number));
             i = end;
         } else if digits > 0 {
             out.extend(&chars[start..end]);
@@ -448,10 +449,10 @@ mod tests {
     fn phone_numbers_are_masked() {
         assert_eq!(
             mask_phone_numbers("call +14155551234 failed"),
-            "call +•••34 failed"
+            "call +1*******234 failed"
         );
         assert_eq!(mask_phone_numbers("id 123456 ok"), "id 123456 ok");
-        assert_eq!(mask_phone_numbers("\"4155551234\""), "\"•••34\"");
+        assert_eq!(mask_phone_numbers("\"4155551234\""), "\"41*****234\"");
         assert_eq!(mask_phone_numbers("404 Not Found"), "404 Not Found");
     }
 }
