@@ -400,31 +400,6 @@ mod tests {
     }
 
     #[test]
-    fn readme_example_is_the_handler_doctest() {
-        let fenced = |text: &str, after: &str, fence: &str| -> String {
-            let rest = &text[text.find(after).expect(after)..];
-            let rest = &rest[rest.find(fence).expect(fence) + fence.len()..];
-            rest[..rest.find("```").expect("closing fence")]
-                .trim()
-                .to_string()
-        };
-        let readme =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
-                .expect("README.md");
-        let docs: String = include_str!("webhook.rs")
-            .lines()
-            .filter_map(|line| line.strip_prefix("//!"))
-            .map(|line| line.strip_prefix(' ').unwrap_or(line))
-            .collect::<Vec<_>>()
-            .join("\n");
-        assert_eq!(
-            fenced(&readme, "### Webhooks", "```rust\n"),
-            fenced(&docs, "In an HTTP handler", "```\n"),
-            "README.md's webhook example differs from the doctest in webhook.rs; copy one onto the other"
-        );
-    }
-
-    #[test]
     fn debug_of_the_secret_hides_it() {
         let shown = format!("{:?}", WebhookSecret::new(SECRET));
         assert!(!shown.contains("whsec_test"), "{shown}");

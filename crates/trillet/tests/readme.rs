@@ -1,32 +1,57 @@
-//! The README's quickstart is the crate's doctest quickstart, so what users copy compiles.
+//! The README's code is the crate's doctests, so what users copy compiles.
 
 use std::path::Path;
 
-/// The first code block after `opening` in `text`, up to the closing fence.
-fn code_block<'a>(text: &'a str, opening: &str) -> &'a str {
-    let start = text
-        .find(opening)
-        .map(|i| i + opening.len())
-        .expect("opening fence");
-    let rest = &text[start..];
-    let end = rest.find("```").expect("closing fence");
-    rest[..end].trim()
+/// The code block that follows `fence` after the first `after` in `text`.
+fn code_block(text: &str, after: &str, fence: &str) -> String {
+    let rest = &text[text.find(after).unwrap_or_else(|| panic!("no {after:?}"))..];
+    let rest = &rest[rest.find(fence).unwrap_or_else(|| panic!("no {fence:?}")) + fence.len()..];
+    rest[..rest.find("```").expect("closing fence")]
+        .trim()
+        .to_string()
 }
 
-#[test]
-fn readme_quickstart_is_the_compiled_crate_quickstart() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("../../README.md")).expect("README.md");
-    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("src/lib.rs");
-    let crate_docs: String = lib
+/// The `//!` documentation of a source file of the crate, as Markdown.
+fn module_docs(file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(file);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
         .filter_map(|line| line.strip_prefix("//!"))
         .map(|line| line.strip_prefix(' ').unwrap_or(line))
         .collect::<Vec<_>>()
-        .join("\n");
+        .join("\n")
+}
+
+/// Asserts that the README block (after heading `readme_after`) is the doctest of `file`.
+fn check(readme_after: &str, readme_fence: &str, file: &str, docs_after: &str, docs_fence: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("../../README.md")).expect("README.md");
     assert_eq!(
-        code_block(&readme, "```rust,no_run\n"),
-        code_block(&crate_docs, "```no_run\n"),
-        "README.md's quickstart differs from the doctest in crates/trillet/src/lib.rs; copy one onto the other"
+        code_block(&readme, readme_after, readme_fence),
+        code_block(&module_docs(file), docs_after, docs_fence),
+        "README.md ({readme_after}) differs from the doctest in crates/trillet/src/{file}; copy one onto the other"
+    );
+}
+
+#[test]
+fn readme_quickstart_is_the_compiled_crate_quickstart() {
+    check(
+        "## The Rust client",
+        "```rust,no_run\n",
+        "lib.rs",
+        "# Quickstart",
+        "```no_run\n",
+    );
+}
+
+#[test]
+fn readme_webhook_example_is_the_compiled_handler_doctest() {
+    check(
+        "### Webhooks",
+        "```rust\n",
+        "webhook.rs",
+        "In an HTTP handler",
+        "```\n",
     );
 }
