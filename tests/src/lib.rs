@@ -118,6 +118,12 @@ fn operation_pointer(operation_id: &str) -> String {
     format!("/paths/{}/{}", escape(&path), method.to_lowercase())
 }
 
+/// An example as (its name, the last segment of its location; its value).
+fn named(example: &trillet_spec::Example) -> (String, Value) {
+    let name = example.location.rsplit('/').next().unwrap_or_default();
+    (name.to_string(), example.value.clone())
+}
+
 /// The spec's JSON examples of an operation's response with this status key, by name.
 pub fn response_examples(operation_id: &str, status: &str) -> Vec<(String, Value)> {
     let prefix = format!("{}/responses/{status}/", operation_pointer(operation_id));
@@ -126,16 +132,7 @@ pub fn response_examples(operation_id: &str, status: &str) -> Vec<(String, Value
         .iter()
         .filter(|e| e.location.starts_with(&prefix))
         .filter(|e| matches!(&e.target, ExampleTarget::Response { status: s } if s == status))
-        .map(|e| {
-            (
-                e.location
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                e.value.clone(),
-            )
-        })
+        .map(named)
         .collect()
 }
 
@@ -146,16 +143,7 @@ pub fn request_examples(operation_id: &str) -> Vec<(String, Value)> {
         .examples()
         .iter()
         .filter(|e| e.location.starts_with(&prefix) && e.target == ExampleTarget::Request)
-        .map(|e| {
-            (
-                e.location
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                e.value.clone(),
-            )
-        })
+        .map(named)
         .collect()
 }
 
