@@ -365,11 +365,15 @@ pub fn render(
 
 /// Parses the YAML text into an OpenAPI document; errors name `file:line:column`.
 fn parse(text: &str, spec_name: &str) -> Result<OpenAPI, GenError> {
-    serde_norway::from_str::<OpenAPI>(text).map_err(|error| GenError::Parse {
+    let parse_error = |error: serde_norway::Error| GenError::Parse {
         path: spec_name.to_string(),
         line: error.location().map(|l| (l.line(), l.column())),
         message: error.to_string(),
-    })
+    };
+    // YAML first: openapiv3's deserializer panics on some YAML errors (a duplicated key),
+    // which would lose the file and line.
+    serde_norway::from_str::<serde_norway::Value>(text).map_err(parse_error)?;
+    serde_norway::from_str::<OpenAPI>(text).map_err(parse_error)
 }
 
 /// The document as fed to progenitor, and what [`prepare`] learnt on the way.
@@ -1533,6 +1537,18 @@ paths:
             panic!("{message}")
         };
         assert!(line >= 2, "{message}");
+    }
+
+    #[test]
+    fn duplicated_yaml_key_names_file_and_line_instead_of_panicking() {
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n\
+                    components:\n  schemas:\n    A:\n      type: string\n      \
+                    description: a\n      description: b\n";
+        let message = parse(text, "openapi/trillet.yaml")
+            .expect_err("a duplicated key is an error")
+            .to_string();
+        assert!(message.starts_with("openapi/trillet.yaml:"), "{message}");
+        assert!(message.contains("duplicate"), "{message}");
     }
 
     #[test]
