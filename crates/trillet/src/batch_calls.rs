@@ -27,6 +27,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use futures_util::stream::{Fuse, StreamExt};
 
 use crate::error::Error;
 use crate::types::{BatchCall, BatchCallList, BatchCallStatusFilter};
@@ -88,15 +89,17 @@ impl Client {
             ended: false,
         };
         BatchCalls {
-            inner: Some(Box::pin(futures_util::stream::unfold(state, next_call))),
+            inner: StreamExt::fuse(
+                Box::pin(futures_util::stream::unfold(state, next_call)) as CallStream
+            ),
         }
     }
 }
 
 /// The [`Stream`] of the calls of a batch ([`Client::batch_calls`]).
 pub struct BatchCalls {
-    /// `None` once the stream has ended: it is never polled again (it would panic).
-    inner: Option<CallStream>,
+    /// Fused: once ended it stays ended (the `unfold` inside must not be polled again).
+    inner: Fuse<CallStream>,
 }
 
 impl BatchCalls {
@@ -123,14 +126,7 @@ impl Stream for BatchCalls {
     type Item = Result<BatchCall, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let Some(inner) = self.inner.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let item = std::task::ready!(inner.as_mut().poll_next(cx));
-        if item.is_none() {
-            self.inner = None;
-        }
-        Poll::Ready(item)
+        self.inner.poll_next_unpin(cx)
     }
 }
 

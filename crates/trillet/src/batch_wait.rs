@@ -28,6 +28,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
+use futures_util::stream::{Fuse, StreamExt};
 use tokio::time::Instant;
 
 use crate::error::Error;
@@ -235,15 +236,17 @@ impl Client {
             ended: false,
         };
         BatchWatch {
-            inner: Some(Box::pin(futures_util::stream::unfold(state, next_snapshot))),
+            inner: StreamExt::fuse(
+                Box::pin(futures_util::stream::unfold(state, next_snapshot)) as SnapshotStream
+            ),
         }
     }
 }
 
 /// The [`Stream`] of a batch's snapshots ([`Client::watch_batch`]).
 pub struct BatchWatch {
-    /// `None` once the stream has ended: it is never polled again (it would panic).
-    inner: Option<SnapshotStream>,
+    /// Fused: once ended it stays ended (the `unfold` inside must not be polled again).
+    inner: Fuse<SnapshotStream>,
 }
 
 impl BatchWatch {
@@ -261,14 +264,7 @@ impl Stream for BatchWatch {
     type Item = Result<BatchSnapshot, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let Some(inner) = self.inner.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let item = std::task::ready!(inner.as_mut().poll_next(cx));
-        if item.is_none() {
-            self.inner = None;
-        }
-        Poll::Ready(item)
+        self.inner.poll_next_unpin(cx)
     }
 }
 
