@@ -7,6 +7,7 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::bounded_body::{Credentials, ResponseLimits};
 use crate::error::Error;
 use crate::generated;
 use crate::retry::RetryPolicy;
@@ -18,6 +19,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.trillet.ai";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time allowed for one attempt of a request, upload and response included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed for a whole call: every attempt and every wait between them.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(180);
 /// Default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("trillet-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -48,7 +51,6 @@ pub struct Client {
     pub(crate) api: generated::Client,
     workspace_id: String,
     connect_timeout: Duration,
-    timeout: Duration,
     user_agent: String,
 }
 
@@ -78,6 +80,9 @@ impl Client {
             base_url: DEFAULT_BASE_URL.to_string(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
+            limits: ResponseLimits::default(),
+            allow_plain_http: false,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             retry_policy: RetryPolicy::new(),
         }
@@ -97,6 +102,23 @@ impl Client {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.api.inner.retry
     }
+
+    /// How much of a response is read ([`ClientBuilder::max_response_bytes`],
+    /// [`ClientBuilder::max_error_body_bytes`]).
+    pub fn response_limits(&self) -> ResponseLimits {
+        self.api.inner.limits
+    }
+
+    /// The time allowed for one attempt, body included ([`ClientBuilder::timeout`]).
+    pub fn timeout(&self) -> Duration {
+        self.api.inner.attempt_timeout
+    }
+
+    /// The time allowed for a whole call, retries and waits included
+    /// ([`ClientBuilder::deadline`]).
+    pub fn deadline(&self) -> Duration {
+        self.api.inner.deadline
+    }
 }
 
 impl fmt::Debug for Client {
@@ -106,7 +128,9 @@ impl fmt::Debug for Client {
             .field("workspace_id", &self.workspace_id)
             .field("api_key", &REDACTED)
             .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.timeout())
+            .field("deadline", &self.deadline())
+            .field("response_limits", &self.response_limits())
             .field("user_agent", &self.user_agent)
             .field("retry_policy", self.retry_policy())
             .finish()
@@ -121,6 +145,9 @@ pub struct ClientBuilder {
     base_url: String,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Duration,
+    limits: ResponseLimits,
+    allow_plain_http: bool,
     user_agent: String,
     retry_policy: RetryPolicy,
 }
@@ -143,9 +170,46 @@ impl ClientBuilder {
     }
 
     /// Send requests to this URL instead of `https://api.trillet.ai` (scheme and host,
-    /// optionally a port and a path prefix).
+    /// optionally a port and a path prefix). It must be `https://`, or `http://` to a
+    /// loopback host (`localhost`, `127.0.0.0/8`, `[::1]`) unless
+    /// [`allow_plain_http`](ClientBuilder::allow_plain_http) is set; it must not carry a
+    /// user name, password, query or fragment. [`build`](ClientBuilder::build) checks it.
     pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.base_url = url.into();
+        self
+    }
+
+    /// Allow a plain `http://` base URL to a host that is not loopback. Off by default:
+    /// over plain HTTP the API key, the workspace id and every phone number cross the
+    /// network readable by anyone on the way. Turn it on only for a trusted network (a
+    /// test mock on another container, say).
+    pub fn allow_plain_http(mut self, allow: bool) -> ClientBuilder {
+        self.allow_plain_http = allow;
+        self
+    }
+
+    /// The largest success body decoded (default 64 MiB); a longer one fails the call
+    /// with [`Error::ResponseTooLarge`] without being read further. Bodies are read as a
+    /// stream, so a call never holds more than this (plus its decoded value).
+    pub fn max_response_bytes(mut self, limit: usize) -> ClientBuilder {
+        self.limits.max_body = limit;
+        self
+    }
+
+    /// The largest part of an error body kept (default 64 KiB): the rest is dropped
+    /// unread, and [`ApiError::body_truncated`](crate::ApiError::body_truncated) says so.
+    pub fn max_error_body_bytes(mut self, limit: usize) -> ClientBuilder {
+        self.limits.max_error_body = limit;
+        self
+    }
+
+    /// The time allowed for a whole call (default 3 minutes): every attempt, every wait
+    /// between them, and the response bodies. Each attempt's timeout is cut to what
+    /// remains, and no retry starts whose wait would end after it; the call then fails
+    /// with the last attempt's error ([`Error::Timeout`] when the time ran out during an
+    /// attempt).
+    pub fn deadline(mut self, deadline: Duration) -> ClientBuilder {
+        self.deadline = deadline;
         self
     }
 
@@ -157,7 +221,8 @@ impl ClientBuilder {
     }
 
     /// Time allowed for one attempt of a request, from sending to the end of the response
-    /// body (default 60 s). An attempt that runs out of time fails with
+    /// body (default 60 s; never more than what remains of the
+    /// [`deadline`](ClientBuilder::deadline)). An attempt that runs out of time fails with
     /// [`Error::Timeout`]; it is retried only for requests that are safe to repeat (never
     /// `sendCall`, `initiateCall`, `startBatch`, `createAgent`, `createCallFlow`).
     pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
@@ -185,16 +250,20 @@ impl ClientBuilder {
         self
     }
 
-    /// The client. Fails with [`Error::Config`] on a base URL that is not `http(s)://`, a
-    /// credential that can't be a header value, or a TLS backend that can't start.
+    /// The client. Fails with [`Error::Config`] on a base URL that is not acceptable (see
+    /// [`base_url`](ClientBuilder::base_url)), a zero timeout or deadline, a credential
+    /// that can't be a header value, or a TLS backend that can't start.
+    ///
+    /// The client never follows redirects: the Trillet API does not redirect, and a
+    /// redirect followed would send the credentials and the body (with phone numbers) to
+    /// wherever the `Location` points, or send a call-placing request twice. A 3xx fails
+    /// the call with [`Error::Redirect`].
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL {base_url:?} is not a URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?} must start with https:// or http://"
-            )));
+        let base_url = checked_base_url(&self.base_url, self.allow_plain_http)?;
+        if self.timeout.is_zero() || self.deadline.is_zero() {
+            return Err(Error::Config(
+                "the timeout and the deadline must be longer than zero".to_string(),
+            ));
         }
         let mut headers = HeaderMap::new();
         headers.insert(
@@ -207,24 +276,62 @@ impl ClientBuilder {
         );
         let http = reqwest::ClientBuilder::new()
             .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(self.user_agent.clone())
             .build()
-            .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|_| Error::Config("cannot start the HTTP client (TLS backend)".to_string()))?;
+        let credentials = Credentials::new([self.api_key.as_str(), self.workspace_id.as_str()]);
         Ok(Client {
             api: generated::Client::new_with_client(
                 &base_url,
                 http,
                 Transport {
                     retry: self.retry_policy,
+                    limits: self.limits,
+                    attempt_timeout: self.timeout,
+                    deadline: self.deadline,
+                    credentials,
                 },
             ),
             workspace_id: self.workspace_id,
             connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
             user_agent: self.user_agent,
         })
+    }
+}
+
+/// The base URL without a trailing `/`, or why it is refused.
+fn checked_base_url(url: &str, allow_plain_http: bool) -> Result<String, Error> {
+    let base_url = url.trim().trim_end_matches('/').to_string();
+    // The URL itself is not shown: it may carry a password.
+    let parsed = reqwest::Url::parse(&base_url)
+        .map_err(|e| Error::Config(format!("the base URL is not a URL ({e})")))?;
+    let refuse = |why: &str| Err(Error::Config(format!("the base URL {why}")));
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return refuse("must not carry a user name or password: credentials go in Client::new");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return refuse("must not have a query (`?...`) or fragment (`#...`)");
+    }
+    let Some(host) = parsed.host_str() else {
+        return refuse("has no host");
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(base_url),
+        "http" if loopback || allow_plain_http => Ok(base_url),
+        "http" => refuse(&format!(
+            "is plain http:// to {}, which would send the API key unencrypted: use https://, \
+             or ClientBuilder::allow_plain_http(true) for a trusted network",
+            host
+        )),
+        _ => refuse("must start with https:// (or http:// for a loopback host)"),
     }
 }
 
@@ -236,6 +343,9 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &REDACTED)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("limits", &self.limits)
+            .field("allow_plain_http", &self.allow_plain_http)
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
             .finish()

@@ -9,9 +9,13 @@
 //! with its status, headers and body, and is decoded once, in this module, whatever shape
 //! the body has.
 //!
-//! Nothing printed by an [`Error`] (`Display` or `Debug`) contains a phone number: runs of
-//! seven or more digits are masked. It never contains the API key either: request headers
-//! are not part of any message.
+//! Nothing printed by an [`Error`] (`Display`, `Debug`, or any error of its `source()`
+//! chain) contains a phone number: every phone-number-like run of digits is masked. It
+//! never contains the API key or the workspace id either: request headers are not part of
+//! any message, error bodies lose every copy of them before they are decoded
+//! ([`crate::bounded_body`]), transport errors are kept as redacted text without their URL
+//! (which may carry a number in its query), and decoding errors lose the quoted values
+//! serde shows. `Display` is one short line whatever the server sent.
 
 use std::fmt;
 
@@ -24,7 +28,8 @@ use crate::types::{ErrorBody, ErrorBodyError};
 /// The header carrying the server's request id, when it sends one.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Longest message kept from a body that is not a documented error shape.
+/// Longest message kept from a body that is not a documented error shape, and longest
+/// message, detail or request id an [`ApiError`] shows.
 const MAX_TEXT_MESSAGE: usize = 200;
 
 /// What went wrong with a call: the one error type of every [`Client`](crate::Client)
@@ -47,13 +52,34 @@ pub enum Error {
     /// The API answered with an error status (4xx, 5xx, or any status not documented
     /// for the operation).
     Api(Box<ApiError>),
-    /// The request or the response did not finish within the configured time.
-    Timeout(reqwest::Error),
+    /// The request or the response did not finish within the configured time (one
+    /// attempt's [`timeout`](crate::ClientBuilder::timeout), or what remained of the
+    /// call's [`deadline`](crate::ClientBuilder::deadline)).
+    Timeout(TransportError),
     /// The request could not be sent or the response not received (DNS, connection,
-    /// TLS, reset).
-    Transport(reqwest::Error),
+    /// TLS, reset, a body that broke off).
+    Transport(TransportError),
+    /// The server answered with a redirect (3xx). The Trillet API does not redirect, so
+    /// the client never follows one: the request went to the base URL only, and was not
+    /// sent again. Usually a wrong base URL, or a proxy or captive portal in the way.
+    Redirect {
+        /// The 3xx status.
+        status: StatusCode,
+        /// The host the `Location` header points to (no path, query or credentials);
+        /// `None` when it points to the same host or can't be read.
+        location_host: Option<String>,
+    },
+    /// A success response whose body is longer than
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes): it was not read
+    /// past the limit, nor decoded.
+    ResponseTooLarge {
+        /// The response's status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A success response whose body does not decode into the documented type.
-    Decode(serde_json::Error),
+    Decode(DecodeError),
     /// The request was not sent: an argument can't be expressed (e.g. a CSV over
     /// 20 MB, an unreadable file, a phone number that is not E.164).
     InvalidRequest(String),
@@ -118,7 +144,7 @@ impl Error {
     }
 
     /// Whether trying again later may succeed: timeouts, transport failures, 429 and
-    /// 502/503/504. The client has already retried what its [`RetryPolicy`] allows;
+    /// 502/503/504 (not redirects, not bodies over the limit). The client has already retried what its [`RetryPolicy`] allows;
     /// retrying requests that place calls after this is the caller's decision.
     ///
     /// [`RetryPolicy`]: crate::retry::RetryPolicy
@@ -135,9 +161,21 @@ impl Error {
         match error {
             GeneratedError::UnexpectedResponse(response) => {
                 let status = response.status();
+                if status.is_redirection() {
+                    return Error::redirect(status, response.headers());
+                }
                 let headers = response.headers().clone();
+                let truncated = response
+                    .extensions()
+                    .get::<crate::bounded_body::BodyTruncated>()
+                    .is_some();
+                // The transport has read the body already (within the error-body limit).
                 match response.bytes().await {
-                    Ok(body) => Error::Api(Box::new(ApiError::from_parts(status, &headers, &body))),
+                    Ok(body) => {
+                        let mut api = ApiError::from_parts(status, &headers, &body);
+                        api.truncated = truncated;
+                        Error::Api(Box::new(api))
+                    }
                     Err(error) => Error::from_reqwest(error),
                 }
             }
@@ -149,26 +187,71 @@ impl Error {
             GeneratedError::CommunicationError(error)
             | GeneratedError::InvalidUpgrade(error)
             | GeneratedError::ResponseBodyError(error) => Error::from_reqwest(error),
-            GeneratedError::InvalidResponsePayload(_, error) => Error::Decode(error),
+            GeneratedError::InvalidResponsePayload(_, error) => {
+                Error::Decode(DecodeError::new(&error))
+            }
             GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
                 Error::InvalidRequest(message)
             }
         }
     }
 
+    /// A reqwest error as the client reports it: a body over the limit, a timeout, or a
+    /// transport failure kept as redacted text.
     pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
-        if error.is_timeout() {
+        if let Some(too_large) = crate::bounded_body::body_too_large(&error) {
+            return Error::ResponseTooLarge {
+                status: too_large.status,
+                limit: too_large.limit,
+            };
+        }
+        let error = TransportError::new(error);
+        if error.kind == TransportErrorKind::Timeout {
             Error::Timeout(error)
         } else {
             Error::Transport(error)
         }
     }
 
+    /// A 3xx response, naming only the host its `Location` points to.
+    fn redirect(status: StatusCode, headers: &HeaderMap) -> Error {
+        let location_host = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| reqwest::Url::parse(v.trim()).ok())
+            .and_then(|url| url.host_str().map(str::to_string));
+        Error::Redirect {
+            status,
+            location_host,
+        }
+    }
+
     fn unmasked(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Error::Api(api) => write!(f, "{api}"),
-            Error::Timeout(error) => write!(f, "timed out: {}", chain(error)),
-            Error::Transport(error) => write!(f, "transport error: {}", chain(error)),
+            Error::Timeout(error) => write!(f, "timed out: {error}"),
+            Error::Transport(error) => write!(f, "transport error: {error}"),
+            Error::Redirect {
+                status,
+                location_host,
+            } => {
+                let to = match location_host {
+                    Some(host) => format!("host {}", shorten(host, 100)),
+                    None => "the same host".to_string(),
+                };
+                write!(
+                    f,
+                    "the server redirected ({status}) to {to}; not followed, and nothing was \
+                     sent there: the Trillet API does not redirect, so check the base URL \
+                     (or a proxy in the way)"
+                )
+            }
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the response ({status}) is longer than {limit} bytes and was not read; \
+                 raise ClientBuilder::max_response_bytes if it is expected, or page through \
+                 the results"
+            ),
             Error::Decode(error) => write!(f, "the response does not decode: {error}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::InvalidCsv { file_name, report } => {
@@ -203,17 +286,186 @@ impl Error {
     }
 }
 
-/// A reqwest error with its causes, e.g. `error sending request: connection refused`.
-fn chain(error: &reqwest::Error) -> String {
+/// An error with its causes on one line, e.g. `error sending request: connection refused`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
+    let mut source = error.source();
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let cause_text = cause.to_string();
+        // reqwest and hyper often repeat a cause's text in their own.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
         source = cause.source();
     }
     text
 }
+
+/// `text` on one line, at most `max` characters (then `…`), control characters replaced.
+fn shorten(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// How a transport failure happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be opened (DNS, refused, TLS, connect timeout): nothing was sent.
+    Connect,
+    /// The attempt ran out of time after the connection was open.
+    Timeout,
+    /// The connection broke while the request or the response was on the way.
+    Interrupted,
+}
+
+/// A transport failure (of [`Error::Timeout`] or [`Error::Transport`]), kept as text with
+/// its causes but without the request's URL (whose query may carry a phone number) and
+/// with phone numbers masked. It has no `source()`: the underlying reqwest and hyper
+/// errors would print the URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+}
+
+impl TransportError {
+    fn new(error: reqwest::Error) -> TransportError {
+        let kind = if error.is_connect() {
+            TransportErrorKind::Connect
+        } else if error.is_timeout() {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Interrupted
+        };
+        let error = error.without_url();
+        let message = mask_phone_numbers(&shorten(&chain(&error), 2 * MAX_TEXT_MESSAGE));
+        TransportError { kind, message }
+    }
+
+    /// How it happened.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether no connection could be opened (so nothing was sent).
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether time ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+            || self.kind == TransportErrorKind::Connect && self.message.contains("timed out")
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// A success body that does not decode into the documented type: serde's explanation
+/// with the values it quotes removed (they come from the body: names, numbers), and
+/// where in the body it failed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeError {
+    fn new(error: &serde_json::Error) -> DecodeError {
+        let text = error.to_string();
+        // serde appends ` at line L column C`; the fields below keep them.
+        let text = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(t, _)| t);
+        DecodeError {
+            message: mask_phone_numbers(&shorten(
+                &without_quoted_values(text),
+                2 * MAX_TEXT_MESSAGE,
+            )),
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    /// Why it does not decode, e.g. `missing field `id``.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The line of the body where decoding failed (1-based; 0 when unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column of the body where decoding failed (1-based; 0 when unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+/// serde's message with every `"..."` emptied to `"…"`.
+fn without_quoted_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…");
+            }
+            quoted = !quoted;
+            if quoted {
+                continue;
+            }
+            out.push('"');
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DecodeError({:?})", self.to_string())
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -231,6 +483,8 @@ impl fmt::Debug for Error {
             Error::Api(_) => "Api",
             Error::Timeout(_) => "Timeout",
             Error::Transport(_) => "Transport",
+            Error::Redirect { .. } => "Redirect",
+            Error::ResponseTooLarge { .. } => "ResponseTooLarge",
             Error::Decode(_) => "Decode",
             Error::InvalidRequest(_) => "InvalidRequest",
             Error::InvalidCsv { .. } => "InvalidCsv",
@@ -245,6 +499,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Timeout(error) | Error::Transport(error) => Some(error),
+            Error::Decode(error) => Some(error),
             _ => None,
         }
     }
@@ -279,6 +534,7 @@ pub struct ApiError {
     code: Option<String>,
     request_id: Option<String>,
     body: Option<ErrorBody>,
+    truncated: bool,
 }
 
 impl ApiError {
@@ -313,6 +569,7 @@ impl ApiError {
                 code: None,
                 request_id,
                 body: None,
+                truncated: false,
             };
         };
         let (error_text, nested) = match &body.error {
@@ -345,7 +602,15 @@ impl ApiError {
             code,
             request_id,
             body: Some(body),
+            truncated: false,
         }
+    }
+
+    /// Whether the server's body was longer than
+    /// [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes) and was cut
+    /// there (a cut JSON body no longer decodes: the message is then its first line).
+    pub fn body_truncated(&self) -> bool {
+        self.truncated
     }
 
     /// The HTTP status.
@@ -381,18 +646,26 @@ impl ApiError {
     }
 }
 
-/// One line: `404 Not Found: Agent not found (The specified agent does not exist ...)`,
-/// then `; request id <id>` when the server sent one. Phone numbers are masked.
+/// One short line: `404 Not Found: Agent not found (The specified agent does not exist
+/// ...)`, then `; request id <id>` when the server sent one. The message, the detail and
+/// the id are each cut at 200 characters; phone numbers are masked.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = format!("{}: {}", self.status, self.message);
+        let mut text = format!(
+            "{}: {}",
+            self.status,
+            shorten(&self.message, MAX_TEXT_MESSAGE)
+        );
         if let Some(detail) = &self.detail {
-            text.push_str(&format!(" ({detail})"));
+            text.push_str(&format!(" ({})", shorten(detail, MAX_TEXT_MESSAGE)));
         }
         if let Some(id) = &self.request_id {
-            text.push_str(&format!("; request id {id}"));
+            text.push_str(&format!("; request id {}", shorten(id, MAX_TEXT_MESSAGE)));
         }
-        f.write_str(&mask_phone_numbers(&text.replace(['\n', '\r'], " ")))
+        if self.truncated {
+            text.push_str(" [body cut at the error-body limit]");
+        }
+        f.write_str(&mask_phone_numbers(&text))
     }
 }
 
@@ -400,10 +673,32 @@ impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("status", &self.status.as_u16())
-            .field("message", &mask_phone_numbers(&self.message))
-            .field("detail", &self.detail.as_deref().map(mask_phone_numbers))
-            .field("code", &self.code)
-            .field("request_id", &self.request_id)
+            .field(
+                "message",
+                &mask_phone_numbers(&shorten(&self.message, MAX_TEXT_MESSAGE)),
+            )
+            .field(
+                "detail",
+                &self
+                    .detail
+                    .as_deref()
+                    .map(|d| mask_phone_numbers(&shorten(d, MAX_TEXT_MESSAGE))),
+            )
+            .field(
+                "code",
+                &self
+                    .code
+                    .as_deref()
+                    .map(|c| mask_phone_numbers(&shorten(c, MAX_TEXT_MESSAGE))),
+            )
+            .field(
+                "request_id",
+                &self
+                    .request_id
+                    .as_deref()
+                    .map(|r| mask_phone_numbers(&shorten(r, MAX_TEXT_MESSAGE))),
+            )
+            .field("body_truncated", &self.truncated)
             .finish_non_exhaustive()
     }
 }

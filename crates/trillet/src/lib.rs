@@ -83,6 +83,7 @@ mod generated;
 pub mod batch_calls;
 pub mod batch_upload;
 pub mod batch_wait;
+pub mod bounded_body;
 mod client;
 mod error;
 pub mod models;
@@ -95,11 +96,14 @@ pub mod uploads;
 pub mod webhook;
 
 pub use batch_upload::{Csv, StartBatch};
+pub use bounded_body::ResponseLimits;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
 };
-pub use error::{ApiError, Error, REQUEST_ID_HEADER};
+pub use error::{
+    ApiError, DecodeError, Error, TransportError, TransportErrorKind, REQUEST_ID_HEADER,
+};
 pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,
 };

@@ -3,7 +3,7 @@
 //!
 //! | request | retried on |
 //! |---|---|
-//! | `GET`, `PUT`, `DELETE`, and the `POST`s that only read (`validateBatchCsv`, `previewBatchCsv`) | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request |
+//! | `GET`, `PUT`, `DELETE`, and the `POST`s that only read (`validateBatchCsv`, `previewBatchCsv`) | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request or while the response body is read; bodies that stall past the attempt's timeout |
 //! | every other `POST` (`sendCall`, `initiateCall`, `startBatch`, `createAgent`, `createCallFlow`) and `PATCH` | 429; a connection that could not be opened (nothing was sent) |
 //!
 //! A side-effecting `POST` is never sent again after a timeout, a connection broken
@@ -16,6 +16,11 @@
 //! date), or else the documented rate-limit body's `error.reset_at`, sets the wait
 //! instead; a server that asks for more than [`RetryPolicy::max_retry_after`] (2 minutes
 //! by default) gets its error back at once rather than a silent long wait.
+//!
+//! All attempts and waits of one call share one overall deadline
+//! ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline), 3 minutes by default):
+//! each attempt's timeout is cut to what remains, and a wait that would end past it is not
+//! started ([`RetryDecision::within`]). A redirect (3xx) is never retried nor followed.
 //!
 //! Everything here is pure (no clock, no randomness, no I/O): the client feeds it the
 //! time and a random number.
@@ -305,6 +310,30 @@ pub enum RetryDecision {
     Stop(StopReason),
 }
 
+impl RetryDecision {
+    /// This decision when `remaining` is the time left of the call's deadline: a retry
+    /// whose wait would not end before the deadline becomes
+    /// [`StopReason::DeadlineReached`] (the last outcome is returned at once rather than
+    /// after a wait that could not lead to an answer).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use trillet::retry::{RetryDecision, StopReason};
+    ///
+    /// let retry = RetryDecision::Retry { after: Duration::from_secs(2) };
+    /// assert_eq!(retry.within(Duration::from_secs(3)), retry);
+    /// assert_eq!(retry.within(Duration::from_secs(2)), RetryDecision::Stop(StopReason::DeadlineReached));
+    /// ```
+    pub fn within(self, remaining: Duration) -> RetryDecision {
+        match self {
+            RetryDecision::Retry { after } if after >= remaining => {
+                RetryDecision::Stop(StopReason::DeadlineReached)
+            }
+            other => other,
+        }
+    }
+}
+
 /// Why an attempt's outcome is returned without another try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopReason {
@@ -318,6 +347,9 @@ pub enum StopReason {
         /// The wait it asked for.
         asked: Duration,
     },
+    /// Another attempt would not start before the call's overall deadline
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    DeadlineReached,
 }
 
 /// The wait a `Retry-After` header value asks for, at time `now`: delay-seconds

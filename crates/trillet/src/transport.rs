@@ -11,21 +11,27 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::{ClientInfo, OperationInfo};
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::RETRY_AFTER;
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
+use crate::bounded_body::{self, Credentials, Received, ResponseLimits};
 use crate::generated;
 use crate::retry::{self, AttemptOutcome, RequestSafety, RetryDecision, RetryPolicy, StopReason};
-
-/// Longest body of a 429 read for its `reset_at`; larger ones are left unread.
-const MAX_RATE_LIMIT_BODY: u64 = 64 * 1024;
 
 /// The state the hooks of the generated client carry (progenitor's inner type).
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
     /// When and how often failed requests are sent again.
     pub(crate) retry: RetryPolicy,
+    /// How much of a response is read.
+    pub(crate) limits: ResponseLimits,
+    /// The time allowed for one attempt, body included.
+    pub(crate) attempt_timeout: Duration,
+    /// The time allowed for a whole call: every attempt and every wait between them.
+    pub(crate) deadline: Duration,
+    /// Scrubbed from every error body.
+    pub(crate) credentials: Credentials,
 }
 
 /// An operation of the spec as the hooks know it (the generated `OPERATIONS` table).
@@ -48,15 +54,20 @@ pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
         .find(|operation| operation.id == id)
 }
 
-/// Sends `request` for the operation of `info`, again as the client's retry policy
-/// allows, and returns the last attempt's outcome. A request whose body can't be copied
-/// (a stream) is sent once.
+/// Sends `request` for the operation of `info`, again as the client's retry policy and
+/// deadline allow, and returns the last attempt's outcome. Each attempt reads the whole
+/// response body (within [`ResponseLimits`]) before it counts as done, so a body that
+/// breaks or stalls is retried like any broken attempt. Redirects are never followed
+/// (the HTTP client has no redirect policy): a 3xx is the attempt's outcome. A request
+/// whose body can't be copied (a stream) is sent once.
 pub(crate) async fn send(
     api: &generated::Client,
     request: Request,
     info: &OperationInfo,
 ) -> reqwest::Result<Response> {
-    let policy = &api.inner().retry;
+    let transport = api.inner();
+    let policy = &transport.retry;
+    let deadline = Instant::now().checked_add(transport.deadline);
     let known = operation(info.operation_id);
     let operation_id = known.map_or(info.operation_id, |op| op.operation_id);
     let path = known.map_or("(unknown)", |op| op.path);
@@ -70,6 +81,10 @@ pub(crate) async fn send(
     let mut request = request;
     let mut retries_done = 0u32;
     loop {
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        *request.timeout_mut() = Some(remaining.map_or(transport.attempt_timeout, |r| {
+            r.min(transport.attempt_timeout)
+        }));
         let span = tracing::info_span!(
             "trillet.request",
             operation = operation_id,
@@ -80,22 +95,32 @@ pub(crate) async fn send(
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = api.client().execute(request).instrument(span.clone()).await;
+        let result = attempt(api, request, transport)
+            .instrument(span.clone())
+            .await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let outcome = AttemptOutcome::of_result(&result);
+        let outcome = match &result {
+            Ok(received) => AttemptOutcome::Status(received.status()),
+            Err(error) => AttemptOutcome::of_error(error),
+        };
         if let AttemptOutcome::Status(status) = outcome {
             span.record("status", status.as_u16());
         }
         span.record("elapsed_ms", elapsed_ms);
-        let (result, server_wait) = server_wait(result, policy, retries_done).await;
+        let server_wait = result.as_ref().ok().and_then(server_wait);
         let decision = policy.decide(safety, &outcome, retries_done, server_wait, fastrand::f64());
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let decision = match remaining {
+            Some(remaining) => decision.within(remaining),
+            None => decision,
+        };
         let (wait, again) = match decision {
             RetryDecision::Retry { after } => {
                 (after, template.as_ref().and_then(Request::try_clone))
             }
             RetryDecision::Stop(reason) => {
                 span.in_scope(|| log_stop(reason, &outcome, elapsed_ms));
-                return result;
+                return result.map(Received::into_response);
             }
         };
         let Some(again) = again else {
@@ -106,16 +131,25 @@ pub(crate) async fn send(
                     "not retried: the body can't be sent twice"
                 )
             });
-            return result;
+            return result.map(Received::into_response);
         };
         let retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
         span.in_scope(|| tracing::info!(?outcome, elapsed_ms, retry_in_ms, "retrying"));
-        // The response of this attempt is done with: its connection goes back to the pool.
         drop(result);
         tokio::time::sleep(wait).await;
         request = again;
         retries_done += 1;
     }
+}
+
+/// One attempt: the request sent, the response's headers and its body read.
+async fn attempt(
+    api: &generated::Client,
+    request: Request,
+    transport: &Transport,
+) -> reqwest::Result<Received> {
+    let response = api.client().execute(request).await?;
+    bounded_body::read_within_limits(response, transport.limits, &transport.credentials).await
 }
 
 /// The event closing an attempt that is not retried.
@@ -135,69 +169,34 @@ fn log_stop(reason: StopReason, outcome: &AttemptOutcome, elapsed_ms: u64) {
             asked_secs = asked.as_secs(),
             "failed; the server asks to wait longer than the retry policy allows"
         ),
+        (StopReason::DeadlineReached, _) => tracing::warn!(
+            ?outcome,
+            elapsed_ms,
+            "failed; no time is left for another attempt within the call's deadline"
+        ),
     }
 }
 
 /// The wait the server asked for with a 429 or 503: its `Retry-After` header, else (429
-/// only) the documented body's `error.reset_at`, read only when another try is allowed.
-/// The response comes back intact (rebuilt from the bytes when the body was read).
-async fn server_wait(
-    result: reqwest::Result<Response>,
-    policy: &RetryPolicy,
-    retries_done: u32,
-) -> (reqwest::Result<Response>, Option<Duration>) {
-    let Ok(response) = result else {
-        return (result, None);
-    };
-    let status = response.status();
+/// only) the documented body's `error.reset_at`.
+fn server_wait(received: &Received) -> Option<Duration> {
+    let status = received.status();
     if !matches!(
         status,
         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
     ) {
-        return (Ok(response), None);
+        return None;
     }
     let now = SystemTime::now();
-    let header = response
+    let header = received
         .headers()
         .get(RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| retry::parse_retry_after(value, now));
-    if header.is_some()
-        || status != StatusCode::TOO_MANY_REQUESTS
-        || retries_done >= policy.max_retries()
-    {
-        return (Ok(response), header);
+    if header.is_some() || status != StatusCode::TOO_MANY_REQUESTS {
+        return header;
     }
-    if !is_small_json(response.headers()) {
-        return (Ok(response), None);
-    }
-    let version = response.version();
-    let headers = response.headers().clone();
-    match response.bytes().await {
-        Ok(body) => {
-            let wait = retry::rate_limit_reset(&body, now);
-            let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers;
-            (Ok(Response::from(rebuilt)), wait)
-        }
-        Err(error) => (Err(error), None),
-    }
-}
-
-/// A JSON body of known, small length: safe to read whole to look for `reset_at`.
-fn is_small_json(headers: &HeaderMap) -> bool {
-    let json = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
-    let small = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n <= MAX_RATE_LIMIT_BODY);
-    json && small
+    retry::rate_limit_reset(received.body(), now)
 }
 
 #[cfg(test)]
