@@ -5,6 +5,8 @@
 //! Everything about an operation (method, path, response example) is read from the
 //! embedded spec through `trillet_spec`, never copied into a test.
 
+pub mod fault_server;
+
 use std::sync::{Arc, Mutex, OnceLock};
 
 use httpmock::{HttpMockRequest, Mock, MockServer};

@@ -401,3 +401,82 @@ impl ClientHooks<Transport> for generated::Client {
         transport::send(self, request, info).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Ok(base URL)` or the start of the refusal, for `url` with `allow_plain_http`.
+    fn check(url: &str, allow_plain_http: bool, expected: Result<&str, &str>) {
+        let got = checked_base_url(url, allow_plain_http).map_err(|e| e.to_string());
+        match (&got, expected) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "{url}"),
+            (Err(got), Err(want)) => assert!(got.contains(want), "{url}: {got}"),
+            _ => panic!("{url}: got {got:?}, expected {expected:?}"),
+        }
+        if let Err(message) = got {
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_https_or_loopback_and_carry_no_credentials() {
+        check(
+            "https://api.trillet.ai/",
+            false,
+            Ok("https://api.trillet.ai"),
+        );
+        check(
+            "https://eu.example.com/prefix",
+            false,
+            Ok("https://eu.example.com/prefix"),
+        );
+        check("http://localhost:8080", false, Ok("http://localhost:8080"));
+        check("http://127.0.0.5:9", false, Ok("http://127.0.0.5:9"));
+        check("http://[::1]:3000", false, Ok("http://[::1]:3000"));
+        check(
+            "http://api.trillet.ai",
+            false,
+            Err("plain http:// to api.trillet.ai"),
+        );
+        check(
+            "http://10.0.0.7",
+            false,
+            Err("ClientBuilder::allow_plain_http(true)"),
+        );
+        check(
+            "http://mock.internal:80",
+            true,
+            Ok("http://mock.internal:80"),
+        );
+        check(
+            "https://me:hunter2@api.trillet.ai",
+            false,
+            Err("user name or password"),
+        );
+        check(
+            "https://me@api.trillet.ai",
+            false,
+            Err("user name or password"),
+        );
+        check("https://api.trillet.ai/?key=hunter2", false, Err("query"));
+        check("https://api.trillet.ai/#hunter2", false, Err("fragment"));
+        check(
+            "ftp://api.trillet.ai",
+            false,
+            Err("must start with https://"),
+        );
+        check("api.trillet.ai", false, Err("not a URL"));
+    }
+
+    #[test]
+    fn a_zero_timeout_or_deadline_is_refused() {
+        for builder in [
+            Client::builder("key-1234", "ws-1234").timeout(Duration::ZERO),
+            Client::builder("key-1234", "ws-1234").deadline(Duration::ZERO),
+        ] {
+            let error = builder.build().expect_err("zero");
+            assert!(error.to_string().contains("longer than zero"), "{error}");
+        }
+    }
+}

@@ -71,8 +71,12 @@
 //! Requests that are safe to repeat (`GET`, `PUT`, `DELETE`, CSV validate/preview) are
 //! retried on 408, 429, 500, 502, 503, 504, timeouts and connection failures; requests
 //! that place calls, start batches or create things only on 429 or when no connection
-//! could be opened. Each attempt has a connect timeout (5 s) and a timeout (60 s), both
-//! set on [`ClientBuilder`]. Each attempt is a `tracing` span `trillet.request` with the
+//! could be opened. Each attempt has a connect timeout (5 s) and a timeout (60 s, the
+//! response body included), and each call one overall deadline for all its attempts and
+//! waits (3 minutes), all set on [`ClientBuilder`]. Redirects are never followed (a 3xx
+//! is [`Error::Redirect`]); response bodies are read within limits (64 MiB for success
+//! bodies, [`Error::ResponseTooLarge`] beyond; error bodies cut at 64 KiB), see
+//! [`bounded_body`]. Each attempt is a `tracing` span `trillet.request` with the
 //! operation, method, path template, attempt, status and elapsed time; no header value,
 //! body or phone number is ever logged.
 
