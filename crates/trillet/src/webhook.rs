@@ -27,7 +27,8 @@
 //!   here. Webhooks may be retried: make your handler idempotent (for example key on
 //!   `event` plus `data.callId`).
 //! - **Unknown event types** parse into [`WebhookEvent::Other`] rather than failing.
-//! - **`Debug`** of an event shows its documented fields (ids, status, duration) and, of
+//! - **`Debug`** of an event shows its documented fields (ids, duration, and the status,
+//!   masked if it has seven digits or more) and, of
 //!   the free-form data (`CallEventData::extra`, the data of the `sms.*`, `agent.*` and
 //!   `flow.*` events and of [`WebhookEvent::Other`]), only the keys and the type of each
 //!   value, never a value: free-form data may hold phone numbers in any spelling
@@ -345,7 +346,9 @@ impl fmt::Debug for CallEventData {
             .field("call_id", &self.call_id)
             .field("agent_id", &self.agent_id)
             .field("duration", &self.duration)
-            .field("status", &self.status)
+            // Ids are shown as they are (they are no personal data, and an id's digits are
+            // what finds it); the status is masked like any text from outside.
+            .field("status", &self.status.as_deref().map(mask_number_like))
             .field("extra", &KeysOf(&self.extra))
             .finish()
     }
