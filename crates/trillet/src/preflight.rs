@@ -356,7 +356,7 @@ impl fmt::Display for CsvProblemKind {
             }
             CsvProblemKind::FirstRowIsData { column } => write!(
                 f,
-                "no header row: the first row is data (value {column} looks like a phone number); add a \
+                "no header row: the first row is data (column {column} looks like a phone number); add a \
                  first row naming the columns, including `phone_number`"
             ),
             CsvProblemKind::NoRows => f.write_str("the header is the only row: there is no number to call"),
@@ -1156,10 +1156,10 @@ mod tests {
 
     #[test]
     fn a_headerless_file_is_reported_without_its_numbers() {
-        let first_row_is_data = |value: usize| {
+        let first_row_is_data = |column: usize| {
             format!(
-                "line 1: no header row: the first row is data (value {value} looks like a phone number); add a \
-                 first row naming the columns, including `phone_number`"
+                "line 1: no header row: the first row is data (column {column} looks like a phone number); add \
+                 a first row naming the columns, including `phone_number`"
             )
         };
         check(
