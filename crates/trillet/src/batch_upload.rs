@@ -40,7 +40,9 @@ pub const MAX_CSV_BYTES: usize = MAX_BATCH_CSV_BYTES as usize;
 /// A CSV file to upload: a `phone_number` column (E.164), optional `first_name`,
 /// `last_name`, `email`, and any other columns (they become dynamic variables).
 ///
-/// `Debug` shows the file name and size, never the rows (they hold phone numbers).
+/// `Debug` shows the file name (masked if it holds a phone number, as
+/// [`crate::preflight`] reports show names) and size, never the rows (they hold phone
+/// numbers).
 #[derive(Clone)]
 pub struct Csv {
     file_name: String,
@@ -136,7 +138,10 @@ impl Csv {
 impl fmt::Debug for Csv {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Csv")
-            .field("file_name", &self.file_name)
+            .field(
+                "file_name",
+                &crate::preflight::mask_number_like(&self.file_name),
+            )
             .field("bytes", &self.bytes.len())
             .finish()
     }

@@ -23,8 +23,14 @@ fn csv_like_bytes() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Lines as a text editor counts them: LF, CRLF and a bare CR each end one.
 fn lines_of(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r') || b == b'\r')
+        .count();
+    breaks as u64 + 1
 }
 
 proptest! {
@@ -57,9 +63,28 @@ proptest! {
         let report = check_batch_csv(bytes.as_slice()).expect("reading a slice never fails");
         prop_assert_eq!(report.columns.len(), 3);
         for problem in &report.problems {
-            prop_assert!(problem.line >= 2 && problem.line <= lines_of(&bytes), "{problem}");
+            // Only the header's own problem, that it is alone, is at line 1.
+            let first_row = if problem.kind == CsvProblemKind::NoRows { 1 } else { 2 };
+            prop_assert!(problem.line >= first_row && problem.line <= lines_of(&bytes), "{problem}");
             prop_assert!(!problem.to_string().contains('\n'), "one line per problem: {problem}");
         }
+    }
+
+    #[test]
+    fn csv_preflight_reads_cr_and_crlf_line_ends_as_lf_ones(bytes in csv_like_bytes()) {
+        let lf: Vec<u8> = bytes.into_iter().filter(|&b| b != b'\r').collect();
+        let crlf: Vec<u8> = lf.iter().flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] }).collect();
+        let cr: Vec<u8> = lf.iter().map(|&b| if b == b'\n' { b'\r' } else { b }).collect();
+        let of = |bytes: &[u8]| check_batch_csv(bytes).expect("slice");
+        let (lf, crlf, cr) = (of(&lf), of(&crlf), of(&cr));
+        prop_assert_eq!(&crlf.problems, &lf.problems);
+        prop_assert_eq!(crlf.rows, lf.rows);
+        // The same problems at the same lines, and the bare CRs once.
+        let bare_cr = cr.problems.iter().filter(|p| p.kind == CsvProblemKind::BareCarriageReturn).count();
+        let others: Vec<_> = cr.problems.iter().filter(|p| p.kind != CsvProblemKind::BareCarriageReturn).cloned().collect();
+        prop_assert!(bare_cr <= 1);
+        prop_assert_eq!(others, lf.problems);
+        prop_assert_eq!((cr.rows, &cr.columns), (lf.rows, &lf.columns));
     }
 
     #[test]
