@@ -53,8 +53,8 @@ pub const REDACTED: &str = "<redacted>";
 /// `\u00a0` and their kin around or inside the number.
 ///
 /// Not phone numbers, left as they are:
-/// * digits glued to a letter or an `_`, before or after (`batch_7891011121314`, the Mongo
-///   id `676b8e123456789012345679`, `4155551234x`);
+/// * digits glued to a letter or an `_`, before or after, without a `+`
+///   (`batch_7891011121314`, the Mongo id `676b8e123456789012345679`, `4155551234x`);
 /// * a plain run of more than 15 digits without a `+` (17 after a leading `00`);
 /// * dates (`2025-01-15`, `15.01.2025`, ISO timestamps), UUIDs, IPv4 addresses
 ///   (`192.168.100.200`), decimal numbers with one dot (`37.7749295`) and versions
@@ -475,10 +475,13 @@ fn number_at(units: &[Unit], start: usize) -> (Option<Vec<Group>>, usize) {
         }
         j += 1;
     }
-    // A last group glued to a word is not part of the number: `555 1234 3rd floor`.
-    while groups
-        .last()
-        .is_some_and(|g| units.get(g.last + 1).is_some_and(|u| u.kind == Kind::Word))
+    // A last group glued to a word is not part of the number (`555 1234 3rd floor`), and
+    // digits glued to a word are an identifier, unless a `+` says otherwise
+    // (`sip_+14155551234_1`).
+    while groups.len() > usize::from(plus)
+        && groups
+            .last()
+            .is_some_and(|g| units.get(g.last + 1).is_some_and(|u| u.kind == Kind::Word))
     {
         groups.pop();
     }

@@ -44,6 +44,8 @@ fn numbers_are_found_wherever_they_stand_in_text() {
     check("tel:+14155551234", "tel:+1*******234");
     check("/v1/calls/4155551234/status", "/v1/calls/4******234/status");
     check("x+14155551234", "x+1*******234");
+    check("sip_+14155551234_1", "sip_+1*******234_1");
+    check("+1 415 555 1234 3rd", "+1 *** *** *234 3rd");
     check("4155551234,4155559876", "4******234,4******876");
     check("+14155551234+14155559876", "+1*******234+1*******876");
     // Side by side: masked as one, hiding more rather than less.
