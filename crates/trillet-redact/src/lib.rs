@@ -104,9 +104,10 @@ pub fn mask_phone_numbers(text: &str) -> Cow<'_, str> {
 ///
 /// A value that is one phone number is masked as [`mask_phone_numbers`] masks it in text
 /// (`+14155551234` becomes `+1*******234`, `+1 415 555 1234` becomes `+1 *** *** *234`).
-/// Anything else (too short, letters, a control character, two numbers) is masked whole,
-/// one `*` a character. Whitespace around the value shows as spaces, control characters
-/// never pass through, and a value longer than 24 characters is shortened with `…`.
+/// Anything else (too short, letters, a control character, text around the number) is
+/// masked whole, one `*` a character. Whitespace around the value shows as spaces,
+/// control characters never pass through, and a value longer than 24 characters is
+/// shortened with `…`.
 ///
 /// ```
 /// use trillet_redact::mask_phone_number;
