@@ -356,6 +356,7 @@ pub fn render(
     file.items.push(operations);
     add_constructors(&mut file, &request_only);
     add_to_types(&mut file, query_structs);
+    masked_debug(&mut file);
     file.attrs.push(syn::parse_quote! {
         #![allow(missing_docs, dead_code, unused_imports, unreachable_pub, clippy::all, clippy::pedantic, clippy::unwrap_used)]
     });
@@ -1227,6 +1228,227 @@ fn pascal_case(snake: &str) -> String {
         .collect()
 }
 
+/// Writes the `Debug` of every generated type that holds data, instead of deriving it:
+/// each field shows as the derived `Debug` would show it, passed through
+/// `crate::sensitive::MaskedDebug` (phone numbers masked), unless its type can hold no
+/// text of its own ([`shows_no_text`]: numbers, booleans, other types of `types` and the
+/// hand-written `crate::` types, which mask themselves).
+///
+/// Variables, metadata, analysis results, transcripts and any other free text can hold
+/// a caller's phone number, in any spelling, and so can every free-form object (the
+/// spec says nothing about its keys); nothing in the spec marks them all, and a new
+/// field must not need a new mark to be safe. Fields keep their types: on the wire and
+/// in the API nothing changes.
+fn masked_debug(file: &mut syn::File) {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    let local: BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let types_len = types.len();
+    let mut items = Vec::with_capacity(types_len * 2);
+    for mut item in std::mem::take(types) {
+        let debug = match &mut item {
+            syn::Item::Struct(s) if !s.fields.is_empty() => {
+                remove_derive(&mut s.attrs, "Debug").then(|| struct_debug(s, &local))
+            }
+            syn::Item::Enum(e) if e.variants.iter().any(|v| !v.fields.is_empty()) => {
+                remove_derive(&mut e.attrs, "Debug").then(|| enum_debug(e, &local))
+            }
+            _ => None,
+        };
+        items.push(item);
+        items.extend(debug);
+    }
+    if items.len() > types_len {
+        items.insert(0, syn::parse_quote! { use crate::sensitive::MaskedDebug; });
+    }
+    *types = items;
+}
+
+/// Removes `name` from the `#[derive(..)]` of `attrs`; false if it was not derived.
+fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        if !paths.iter().any(|p| p.is_ident(name)) {
+            continue;
+        }
+        let kept = paths.iter().filter(|p| !p.is_ident(name));
+        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+        return true;
+    }
+    false
+}
+
+/// `&self.field` or `&MaskedDebug(&self.field)` (imported in `types`), as [`masked_debug`]
+/// decides.
+fn debug_field(value: TokenStream, ty: &syn::Type, local: &BTreeSet<String>) -> TokenStream {
+    if shows_no_text(ty, local) {
+        value
+    } else {
+        quote! { &MaskedDebug(#value) }
+    }
+}
+
+/// Whether a field of this type can show no text of its own in `Debug`: numbers,
+/// booleans, the types of `types` and the hand-written `crate::` types (each with its
+/// own masking `Debug`), and `Option`, `Vec` or `Box` of those.
+fn shows_no_text(ty: &syn::Type, local: &BTreeSet<String>) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    if path.qself.is_some() {
+        return false;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    let arguments: Vec<&syn::Type> = match &last.arguments {
+        syn::PathArguments::None => Vec::new(),
+        syn::PathArguments::AngleBracketed(args) => args
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        syn::PathArguments::Parenthesized(_) => return false,
+    };
+    let names: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match names.as_slice() {
+        ["std", "option", "Option"] | ["std", "vec", "Vec"] | ["std", "boxed", "Box"] => {
+            arguments.len() == 1 && shows_no_text(arguments[0], local)
+        }
+        ["crate", ..] => true,
+        ["std", "num", nonzero] => nonzero.starts_with("NonZero"),
+        [one] if arguments.is_empty() => {
+            local.contains(*one)
+                || matches!(
+                    *one,
+                    "bool"
+                        | "i8"
+                        | "i16"
+                        | "i32"
+                        | "i64"
+                        | "i128"
+                        | "isize"
+                        | "u8"
+                        | "u16"
+                        | "u32"
+                        | "u64"
+                        | "u128"
+                        | "usize"
+                        | "f32"
+                        | "f64"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// The name `Debug` shows for a field: `type` for `r#type`, as the derive does.
+fn debug_name(ident: &syn::Ident) -> String {
+    use syn::ext::IdentExt;
+    ident.unraw().to_string()
+}
+
+fn struct_debug(structure: &syn::ItemStruct, local: &BTreeSet<String>) -> syn::Item {
+    let ident = &structure.ident;
+    let name = ident.to_string();
+    let body = match &structure.fields {
+        syn::Fields::Named(fields) => {
+            let entries = fields.named.iter().filter_map(|field| {
+                let member = field.ident.as_ref()?;
+                let label = debug_name(member);
+                let value = debug_field(quote! { &self.#member }, &field.ty, local);
+                Some(quote! { .field(#label, #value) })
+            });
+            quote! { f.debug_struct(#name) #(#entries)* .finish() }
+        }
+        syn::Fields::Unnamed(fields) => {
+            let entries = fields.unnamed.iter().enumerate().map(|(i, field)| {
+                let member = syn::Index::from(i);
+                let value = debug_field(quote! { &self.#member }, &field.ty, local);
+                quote! { .field(#value) }
+            });
+            quote! { f.debug_tuple(#name) #(#entries)* .finish() }
+        }
+        syn::Fields::Unit => quote! { f.write_str(#name) },
+    };
+    syn::parse_quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    }
+}
+
+fn enum_debug(enumeration: &syn::ItemEnum, local: &BTreeSet<String>) -> syn::Item {
+    let ident = &enumeration.ident;
+    let arms = enumeration.variants.iter().map(|variant| {
+        let variant_ident = &variant.ident;
+        let name = variant_ident.to_string();
+        match &variant.fields {
+            syn::Fields::Named(fields) => {
+                let members: Vec<&syn::Ident> =
+                    fields.named.iter().filter_map(|f| f.ident.as_ref()).collect();
+                let entries = fields.named.iter().filter_map(|field| {
+                    let member = field.ident.as_ref()?;
+                    let label = debug_name(member);
+                    let value = debug_field(quote! { #member }, &field.ty, local);
+                    Some(quote! { .field(#label, #value) })
+                });
+                quote! {
+                    Self::#variant_ident { #(#members),* } => f.debug_struct(#name) #(#entries)* .finish(),
+                }
+            }
+            syn::Fields::Unnamed(fields) => {
+                let bindings: Vec<syn::Ident> = (0..fields.unnamed.len())
+                    .map(|i| quote::format_ident!("field_{i}"))
+                    .collect();
+                let entries = fields.unnamed.iter().zip(&bindings).map(|(field, binding)| {
+                    let value = debug_field(quote! { #binding }, &field.ty, local);
+                    quote! { .field(#value) }
+                });
+                quote! {
+                    Self::#variant_ident(#(#bindings),*) => f.debug_tuple(#name) #(#entries)* .finish(),
+                }
+            }
+            syn::Fields::Unit => quote! { Self::#variant_ident => f.write_str(#name), },
+        }
+    });
+    syn::parse_quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
 /// Appends items to the generated `types` module.
 fn add_to_types(file: &mut syn::File, items: Vec<syn::Item>) {
     if let Some(types) = file.items.iter_mut().find_map(|item| match item {
@@ -1733,6 +1955,73 @@ paths:
             .expect("generates")
             .code;
         assert!(!code.contains("ListThingsQuery"), "{code}");
+    }
+
+    #[test]
+    fn types_holding_text_get_a_debug_that_masks_it() {
+        let spec = "\
+openapi: 3.0.3
+info: {title: T, version: 1.0.0}
+paths:
+  /things:
+    get:
+      operationId: getThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+        count: {type: integer}
+        variables: {type: object, additionalProperties: true}
+        kind: {$ref: '#/components/schemas/Kind'}
+        cost:
+          oneOf: [{type: number}, {type: string}]
+    Kind: {type: string, enum: [a, b]}
+";
+        let code = render(spec, "t.yaml", &ids(&[]), "h.rs")
+            .expect("generates")
+            .code;
+        let compact = compact(&code);
+        for expected in [
+            "usecrate::sensitive::MaskedDebug;",
+            "impl::std::fmt::DebugforThing{",
+            r#".field("name",&MaskedDebug(&self.name))"#,
+            r#".field("variables",&MaskedDebug(&self.variables))"#,
+            r#".field("count",&self.count)"#,
+            r#".field("kind",&self.kind)"#,
+            "impl::std::fmt::DebugforThingCost{",
+            r#"Self::Number(field_0)=>f.debug_tuple("Number").field(field_0).finish()"#,
+            r#"f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()"#,
+        ] {
+            assert!(compact.contains(expected), "{expected}: {code}");
+        }
+        // Derived no more where written, still derived where there is nothing to show.
+        let thing = code.find("pub struct Thing {").expect("Thing");
+        assert!(
+            !code[..thing]
+                .rsplit("#[derive(")
+                .next()
+                .unwrap_or_default()
+                .contains("Debug"),
+            "{code}"
+        );
+        assert!(!compact.contains("impl::std::fmt::DebugforKind"), "{code}");
+        let kind = code.find("pub enum Kind {").expect("Kind");
+        assert!(
+            code[..kind]
+                .rsplit("#[derive(")
+                .next()
+                .unwrap_or_default()
+                .contains("Debug"),
+            "{code}"
+        );
     }
 
     #[test]

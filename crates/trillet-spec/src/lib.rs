@@ -54,5 +54,7 @@ pub use example_files::{
 };
 pub use examples::{Example, ExampleOutcome, ExampleTarget};
 pub use load::LoadError;
-pub use report::{mask_phone_numbers, ValidationError, Violation};
+pub use report::{ValidationError, Violation};
+/// The masker every report goes through: the workspace's one, from `trillet-redact`.
+pub use trillet_redact::mask_phone_numbers;
 pub use validator::{SpecValidator, EMBEDDED_DOCUMENT};

@@ -26,9 +26,6 @@ pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 /// Default largest error body kept: 64 KiB (the rest is dropped).
 pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// What replaces a credential found in an error body.
-const REDACTED: &[u8] = b"<redacted>";
-
 /// How much of a response the client reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResponseLimits {
@@ -50,28 +47,34 @@ impl Default for ResponseLimits {
 /// The values scrubbed from error bodies: the API key and the workspace id.
 #[derive(Clone, Default)]
 pub(crate) struct Credentials {
-    values: Vec<Vec<u8>>,
+    values: Vec<String>,
 }
 
 impl Credentials {
-    /// Scrubs `values`; those shorter than 4 bytes are ignored (they would blot out
-    /// ordinary text, and are no credential).
+    /// Scrubs `values` (those too short to be a credential are ignored by the masker).
     pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Credentials {
-        let mut values: Vec<Vec<u8>> = values
-            .into_iter()
-            .filter(|v| v.len() >= 4)
-            .map(|v| v.as_bytes().to_vec())
-            .collect();
+        let mut values: Vec<String> = values.into_iter().map(str::to_string).collect();
         // The longest first, so that a credential containing another is scrubbed whole.
         values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         Credentials { values }
     }
 
-    /// `body` with every occurrence of a credential replaced by `<redacted>`.
+    /// `body` with every occurrence of a credential (as is or URL-encoded) replaced by
+    /// `<redacted>`. A body holding one is returned as UTF-8 text (invalid bytes
+    /// replaced), which is how an error message shows it anyway.
     pub(crate) fn scrub(&self, body: Vec<u8>) -> Vec<u8> {
-        self.values
-            .iter()
-            .fold(body, |body, value| replace_all(body, value, REDACTED))
+        let text = String::from_utf8_lossy(&body);
+        let mut scrubbed = std::borrow::Cow::Borrowed(text.as_ref());
+        for value in &self.values {
+            if let std::borrow::Cow::Owned(changed) = trillet_redact::scrub_secret(&scrubbed, value)
+            {
+                scrubbed = std::borrow::Cow::Owned(changed);
+            }
+        }
+        match scrubbed {
+            std::borrow::Cow::Owned(changed) => changed.into_bytes(),
+            std::borrow::Cow::Borrowed(_) => body,
+        }
     }
 }
 
@@ -79,21 +82,6 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Credentials(<{} redacted>)", self.values.len())
     }
-}
-
-fn replace_all(haystack: Vec<u8>, needle: &[u8], with: &[u8]) -> Vec<u8> {
-    if needle.is_empty() || !haystack.windows(needle.len()).any(|w| w == needle) {
-        return haystack;
-    }
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack.as_slice();
-    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
 }
 
 /// A success body over [`ResponseLimits::max_body`]: the source of the reqwest error that

@@ -703,51 +703,9 @@ impl fmt::Debug for ApiError {
     }
 }
 
-/// Masks every run of 7 or more digits (with an optional leading `+`) as
-/// [`mask_phone_number`](crate::mask_phone_number) does: `+14155551234` becomes `+1*******234`. Phone numbers are personal data and must not
-/// reach logs through error messages.
+/// Masks every phone number in `text` with the workspace's one masker (`trillet-redact`):
+/// `+1 (415) 555-1234` becomes `+1 (***) ***-*234`. Phone numbers are personal data and
+/// must not reach logs through error messages.
 pub(crate) fn mask_phone_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let start = i;
-        let plus = chars[i] == '+';
-        let digits_start = if plus { i + 1 } else { i };
-        let mut end = digits_start;
-        while end < chars.len() && chars[end].is_ascii_digit() {
-            end += 1;
-        }
-        let digits = end - digits_start;
-        let preceded_by_digit = start > 0 && chars[start - 1].is_ascii_digit();
-        if digits >= 7 && !preceded_by_digit {
-            // One masking for the whole crate: `+1******890`, as `E164PhoneNumber` shows it.
-            let number: String = chars[start..end].iter().collect();
-            out.push_str(&crate::phone::mask_phone_number(&number));
-            i = end;
-        } else if digits > 0 {
-            out.extend(&chars[start..end]);
-            i = end;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_are_masked() {
-        assert_eq!(
-            mask_phone_numbers("call +14155551234 failed"),
-            "call +1*******234 failed"
-        );
-        assert_eq!(mask_phone_numbers("id 123456 ok"), "id 123456 ok");
-        assert_eq!(mask_phone_numbers("\"4155551234\""), "\"41*****234\"");
-        assert_eq!(mask_phone_numbers("404 Not Found"), "404 Not Found");
-    }
+    trillet_redact::mask_phone_numbers(text).into_owned()
 }

@@ -15,8 +15,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    use crate::sensitive::MaskedDebug;
     ///A call in progress. The single-call view adds `transcript`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ActiveCall {
         ///Name of the AI agent.
         #[serde(
@@ -75,8 +76,27 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ActiveCall {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ActiveCall")
+                .field("ai_agent_name", &MaskedDebug(&self.ai_agent_name))
+                .field("customer_name", &MaskedDebug(&self.customer_name))
+                .field("customer_phone", &self.customer_phone)
+                .field("duration", &self.duration)
+                .field("id", &MaskedDebug(&self.id))
+                .field("last_message", &MaskedDebug(&self.last_message))
+                .field("participants", &self.participants)
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("sentiment", &MaskedDebug(&self.sentiment))
+                .field("status", &MaskedDebug(&self.status))
+                .field("transcript", &self.transcript)
+                .field("transfer_requested", &self.transfer_requested)
+                .field("type_", &MaskedDebug(&self.type_))
+                .finish()
+        }
+    }
     ///The calls in progress.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ActiveCallList {
         ///Number of calls.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -88,8 +108,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ActiveCallList {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ActiveCallList")
+                .field("count", &self.count)
+                .field("data", &self.data)
+                .field("timestamp", &MaskedDebug(&self.timestamp))
+                .finish()
+        }
+    }
     ///A participant of a call in progress.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ActiveCallParticipant {
         ///Identity of the participant in the room (pass the agent's to `removeAgentFromCall`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,8 +139,18 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    impl ::std::fmt::Debug for ActiveCallParticipant {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ActiveCallParticipant")
+                .field("identity", &MaskedDebug(&self.identity))
+                .field("is_agent", &self.is_agent)
+                .field("joined_at", &MaskedDebug(&self.joined_at))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .finish()
+        }
+    }
     ///A call session the agent is in.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ActiveSession {
         ///Identifier of the session.
         #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,8 +177,19 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ActiveSession {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ActiveSession")
+                .field("id", &MaskedDebug(&self.id))
+                .field("participant_id", &MaskedDebug(&self.participant_id))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("start_time", &MaskedDebug(&self.start_time))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///A call agent as returned by the API. Servers may add fields; they are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct Agent {
         ///Call sessions the agent is in now.
         #[serde(
@@ -253,8 +303,40 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for Agent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Agent")
+                .field("active_sessions", &self.active_sessions)
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("current_node", &MaskedDebug(&self.current_node))
+                .field(
+                    "gap_between_each_attempt_for_smart_callback",
+                    &self.gap_between_each_attempt_for_smart_callback,
+                )
+                .field("id", &MaskedDebug(&self.id))
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field(
+                    "max_attempts_for_smart_callback",
+                    &self.max_attempts_for_smart_callback,
+                )
+                .field("name", &MaskedDebug(&self.name))
+                .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
+                .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
+                .field("settings", &self.settings)
+                .field("smart_callback", &self.smart_callback)
+                .field("status", &MaskedDebug(&self.status))
+                .field("tts_model", &self.tts_model)
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .field("v", &self.v)
+                .field("variables", &MaskedDebug(&self.variables))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createAgent`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct AgentCreate {
         ///Wait between callback attempts, one item per attempt.
@@ -310,8 +392,30 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    impl ::std::fmt::Debug for AgentCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AgentCreate")
+                .field(
+                    "gap_between_each_attempt_for_smart_callback",
+                    &self.gap_between_each_attempt_for_smart_callback,
+                )
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field(
+                    "max_attempts_for_smart_callback",
+                    &self.max_attempts_for_smart_callback,
+                )
+                .field("name", &MaskedDebug(&self.name))
+                .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
+                .field("settings", &self.settings)
+                .field("smart_callback", &self.smart_callback)
+                .field("tts_model", &self.tts_model)
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("variables", &MaskedDebug(&self.variables))
+                .finish()
+        }
+    }
     ///Speaking settings of an agent. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct AgentSettings {
         ///Speaking rate of the voice, 0 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -323,8 +427,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volume: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for AgentSettings {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AgentSettings")
+                .field("speed", &self.speed)
+                .field("temperature", &self.temperature)
+                .field("volume", &self.volume)
+                .finish()
+        }
+    }
     ///Body of `updateAgent`. Every field is optional; send only what changes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct AgentUpdate {
         ///Wait between callback attempts.
@@ -384,8 +497,29 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    impl ::std::fmt::Debug for AgentUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AgentUpdate")
+                .field(
+                    "gap_between_each_attempt_for_smart_callback",
+                    &self.gap_between_each_attempt_for_smart_callback,
+                )
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field(
+                    "max_attempts_for_smart_callback",
+                    &self.max_attempts_for_smart_callback,
+                )
+                .field("name", &MaskedDebug(&self.name))
+                .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
+                .field("settings", &self.settings)
+                .field("smart_callback", &self.smart_callback)
+                .field("tts_model", &self.tts_model)
+                .field("variables", &MaskedDebug(&self.variables))
+                .finish()
+        }
+    }
     ///One call of a batch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCall {
         ///Length of the call in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -422,8 +556,23 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BatchCall {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCall")
+                .field("duration", &self.duration)
+                .field("end_time", &self.end_time)
+                .field("error", &MaskedDebug(&self.error))
+                .field("job_id", &MaskedDebug(&self.job_id))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .field("phone_number", &self.phone_number)
+                .field("result", &self.result)
+                .field("start_time", &self.start_time)
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///One page of the calls of a batch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCallList {
         ///The calls of this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -436,8 +585,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<BatchCallSummary>,
     }
+    impl ::std::fmt::Debug for BatchCallList {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCallList")
+                .field("calls", &self.calls)
+                .field("error", &MaskedDebug(&self.error))
+                .field("pagination", &self.pagination)
+                .field("summary", &self.summary)
+                .finish()
+        }
+    }
     ///Outcome of a completed call of a batch. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCallResult {
         ///Identifier of the call.
         #[serde(
@@ -454,6 +613,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Transcript of the call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcript: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for BatchCallResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCallResult")
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .field("outcome", &MaskedDebug(&self.outcome))
+                .field("transcript", &MaskedDebug(&self.transcript))
+                .finish()
+        }
     }
     ///Filter of `listBatchCalls` by call state.
     #[derive(
@@ -528,7 +697,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         }
     }
     ///Counts of the batch's calls by state.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCallSummary {
         ///Calls in progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -546,8 +715,19 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waiting: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchCallSummary {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCallSummary")
+                .field("active", &self.active)
+                .field("completed", &self.completed)
+                .field("failed", &self.failed)
+                .field("total", &self.total)
+                .field("waiting", &self.waiting)
+                .finish()
+        }
+    }
     ///What a cancellation did to the calls of a batch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCancellation {
         ///Calls cancelled (waiting plus active).
         #[serde(
@@ -574,8 +754,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_calls: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchCancellation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCancellation")
+                .field("cancelled_calls", &self.cancelled_calls)
+                .field("completed_calls", &self.completed_calls)
+                .field("failed_calls", &self.failed_calls)
+                .field("total_calls", &self.total_calls)
+                .finish()
+        }
+    }
     ///Result of `cancelBatch`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCancelled {
         ///Identifier of the batch.
         #[serde(
@@ -595,8 +785,19 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BatchCancelled {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCancelled")
+                .field("batch_id", &MaskedDebug(&self.batch_id))
+                .field("details", &self.details)
+                .field("error", &MaskedDebug(&self.error))
+                .field("message", &MaskedDebug(&self.message))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///Result of `previewBatchCsv`. The docs do not describe it; every field is optional and unknown fields are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCsvPreview {
         ///Columns of the header row.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -613,14 +814,30 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_rows: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchCsvPreview {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCsvPreview")
+                .field("columns", &MaskedDebug(&self.columns))
+                .field("rows", &MaskedDebug(&self.rows))
+                .field("total_rows", &self.total_rows)
+                .finish()
+        }
+    }
     ///A CSV file sent as the `file` part of a `multipart/form-data` body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BatchCsvUpload {
         ///The CSV (at most 20 MB, UTF-8 recommended) with a `phone_number` column in E.164.
         pub file: ::std::string::String,
     }
+    impl ::std::fmt::Debug for BatchCsvUpload {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCsvUpload")
+                .field("file", &MaskedDebug(&self.file))
+                .finish()
+        }
+    }
     ///Result of `validateBatchCsv`. The docs do not describe it; every field is optional and unknown fields are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCsvValidation {
         ///Columns of the header row.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -650,10 +867,22 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub valid_rows: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchCsvValidation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchCsvValidation")
+                .field("columns", &MaskedDebug(&self.columns))
+                .field("errors", &self.errors)
+                .field("invalid_rows", &self.invalid_rows)
+                .field("total_rows", &self.total_rows)
+                .field("valid", &self.valid)
+                .field("valid_rows", &self.valid_rows)
+                .finish()
+        }
+    }
     /**Progress of a batch. Flat in `getBatchProgress` (with `status` and
 `isComplete`); nested under `progress` in `getBatch` (without them).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchProgress {
         ///Calls in progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -710,8 +939,27 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waiting: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchProgress {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchProgress")
+                .field("active", &self.active)
+                .field("average_call_duration", &self.average_call_duration)
+                .field("completed", &self.completed)
+                .field("completed_time", &self.completed_time)
+                .field("error", &MaskedDebug(&self.error))
+                .field("failed", &self.failed)
+                .field("is_complete", &self.is_complete)
+                .field("last_completed_time", &self.last_completed_time)
+                .field("recent_calls", &self.recent_calls)
+                .field("start_time", &self.start_time)
+                .field("status", &MaskedDebug(&self.status))
+                .field("total", &self.total)
+                .field("waiting", &self.waiting)
+                .finish()
+        }
+    }
     ///Result of `startBatch`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchStarted {
         ///Identifier of the new batch.
         #[serde(
@@ -735,8 +983,19 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_calls: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchStarted {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchStarted")
+                .field("batch_id", &MaskedDebug(&self.batch_id))
+                .field("error", &MaskedDebug(&self.error))
+                .field("message", &MaskedDebug(&self.message))
+                .field("status", &MaskedDebug(&self.status))
+                .field("total_calls", &self.total_calls)
+                .finish()
+        }
+    }
     ///A batch with its progress, from `getBatch`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchStatus {
         ///Error text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -765,8 +1024,21 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_calls: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for BatchStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BatchStatus")
+                .field("error", &MaskedDebug(&self.error))
+                .field("id", &MaskedDebug(&self.id))
+                .field("is_complete", &self.is_complete)
+                .field("progress", &self.progress)
+                .field("status", &MaskedDebug(&self.status))
+                .field("timestamp", &self.timestamp)
+                .field("total_calls", &self.total_calls)
+                .finish()
+        }
+    }
     ///Body of `bindPhoneNumber` (the newer page's fields; the older page's dummy `name` is accepted).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct BindPhoneNumberRequest {
         ///Key/value tags.
@@ -805,8 +1077,19 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub recording_public: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for BindPhoneNumberRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BindPhoneNumberRequest")
+                .field("metadata_tags", &MaskedDebug(&self.metadata_tags))
+                .field("name", &MaskedDebug(&self.name))
+                .field("office_hours", &MaskedDebug(&self.office_hours))
+                .field("record_calls", &self.record_calls)
+                .field("recording_public", &self.recording_public)
+                .finish()
+        }
+    }
     ///Result of `bindPhoneNumber`; the newer page's `{agent, phoneNumber, pathwayId, direction}` or the older `{status, message}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BindPhoneNumberResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent: ::std::option::Option<Agent>,
@@ -831,8 +1114,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BindPhoneNumberResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BindPhoneNumberResult")
+                .field("agent", &self.agent)
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("message", &MaskedDebug(&self.message))
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("phone_number", &self.phone_number)
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///The agent that handles a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallAgentSummary {
         ///Identifier of the agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -846,8 +1141,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<CallAgentVoice>,
     }
+    impl ::std::fmt::Debug for CallAgentSummary {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallAgentSummary")
+                .field("id", &MaskedDebug(&self.id))
+                .field("model", &MaskedDebug(&self.model))
+                .field("name", &MaskedDebug(&self.name))
+                .field("voice", &self.voice)
+                .finish()
+        }
+    }
     ///Voice of the agent on a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallAgentVoice {
         ///Language code of the voice.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -870,15 +1175,31 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         )]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CallAgentVoice {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallAgentVoice")
+                .field("language", &MaskedDebug(&self.language))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .finish()
+        }
+    }
     ///Cost of a call, as `getCallHistory` returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallCost {
         ///What the customer is charged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_charge: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for CallCost {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallCost")
+                .field("customer_charge", &self.customer_charge)
+                .finish()
+        }
+    }
     ///Data of `call.started`, `call.completed` and `call.failed` events.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallEventData {
         ///Identifier of the agent.
         #[serde(
@@ -899,8 +1220,18 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CallEventData {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallEventData")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("duration", &self.duration)
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///A call flow as returned by the API. Servers may add fields; they are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CallFlow {
         ///Identifier of the agent of the flow.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1044,8 +1375,52 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CallFlow {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlow")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("agent_webhook_url", &MaskedDebug(&self.agent_webhook_url))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("current_prompt_id", &MaskedDebug(&self.current_prompt_id))
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
+                .field("description", &MaskedDebug(&self.description))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field(
+                    "dynamic_variable_collections",
+                    &self.dynamic_variable_collections,
+                )
+                .field("flow_data", &self.flow_data)
+                .field("folder_id", &MaskedDebug(&self.folder_id))
+                .field("gemini_prompt", &MaskedDebug(&self.gemini_prompt))
+                .field("id", &MaskedDebug(&self.id))
+                .field("inbound_webhook_url", &MaskedDebug(&self.inbound_webhook_url))
+                .field("is_active", &self.is_active)
+                .field("is_global", &self.is_global)
+                .field("is_pre_configured", &self.is_pre_configured)
+                .field("locations", &MaskedDebug(&self.locations))
+                .field("name", &MaskedDebug(&self.name))
+                .field(
+                    "pre_configured_workspace_id",
+                    &MaskedDebug(&self.pre_configured_workspace_id),
+                )
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("prompt_type", &MaskedDebug(&self.prompt_type))
+                .field("prompt_versions", &self.prompt_versions)
+                .field("settings", &self.settings)
+                .field("start_node_id", &MaskedDebug(&self.start_node_id))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("v", &self.v)
+                .field("webhooks", &self.webhooks)
+                .field("welcome_message", &MaskedDebug(&self.welcome_message))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createCallFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowCreate {
         ///Identifier of the agent for this flow; a pending phone number of that agent is activated.
@@ -1133,6 +1508,40 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         )]
         pub welcome_message: ::std::option::Option<WelcomeMessageMode>,
     }
+    impl ::std::fmt::Debug for CallFlowCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowCreate")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("agent_webhook_url", &MaskedDebug(&self.agent_webhook_url))
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
+                .field("description", &MaskedDebug(&self.description))
+                .field("direction", &self.direction)
+                .field(
+                    "dynamic_variable_collections",
+                    &self.dynamic_variable_collections,
+                )
+                .field("flow_data", &self.flow_data)
+                .field("folder_id", &MaskedDebug(&self.folder_id))
+                .field("inbound_webhook_url", &MaskedDebug(&self.inbound_webhook_url))
+                .field("is_active", &self.is_active)
+                .field("is_global", &self.is_global)
+                .field("is_pre_configured", &self.is_pre_configured)
+                .field("name", &MaskedDebug(&self.name))
+                .field(
+                    "pre_configured_workspace_id",
+                    &MaskedDebug(&self.pre_configured_workspace_id),
+                )
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("prompt_type", &self.prompt_type)
+                .field("settings", &self.settings)
+                .field("webhooks", &self.webhooks)
+                .field("welcome_message", &self.welcome_message)
+                .finish()
+        }
+    }
     /**Direction of a call flow in requests. The current Create and Update
 Call Flow pages allow `outbound` and `bidirectional`; responses may
 also report `inbound` (older flows), so `CallFlow.direction` is a plain
@@ -1193,7 +1602,7 @@ string.
         }
     }
     ///A call flow's knowledge-base files.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowKnowledgeBase {
         ///Identifier of the call flow.
         #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1207,8 +1616,17 @@ string.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CallFlowKnowledgeBase {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowKnowledgeBase")
+                .field("id", &MaskedDebug(&self.id))
+                .field("settings", &self.settings)
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Security settings of a call flow, as returned.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowSecurity {
         ///HIPAA compliance (processed from `securityOptOut` on create).
         #[serde(
@@ -1229,8 +1647,17 @@ string.
         )]
         pub security_opt_out: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for CallFlowSecurity {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSecurity")
+                .field("hipaa_compliance", &self.hipaa_compliance)
+                .field("public_access", &self.public_access)
+                .field("security_opt_out", &self.security_opt_out)
+                .finish()
+        }
+    }
     ///Security settings in `createCallFlow`. The response reports `hipaaCompliance`, "processed from securityOptOut".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowSecurityCreate {
         ///Public access to the flow.
@@ -1246,8 +1673,16 @@ string.
         )]
         pub security_opt_out: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for CallFlowSecurityCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSecurityCreate")
+                .field("public_access", &self.public_access)
+                .field("security_opt_out", &self.security_opt_out)
+                .finish()
+        }
+    }
     ///Security settings in `updateCallFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowSecurityUpdate {
         ///HIPAA compliance; enabling it also turns off call recording.
@@ -1263,8 +1698,16 @@ string.
         )]
         pub public_access: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for CallFlowSecurityUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSecurityUpdate")
+                .field("hipaa_compliance", &self.hipaa_compliance)
+                .field("public_access", &self.public_access)
+                .finish()
+        }
+    }
     ///Configuration of a call flow, as returned. Carries the fields of every documented version; other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowSettings {
         #[serde(
             rename = "callSetting",
@@ -1339,8 +1782,34 @@ string.
         )]
         pub welcome_message_delay: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for CallFlowSettings {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSettings")
+                .field("call_setting", &self.call_setting)
+                .field("call_settings", &self.call_settings)
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
+                .field("customer_location", &MaskedDebug(&self.customer_location))
+                .field(
+                    "enable_human_like_voice_and_tone",
+                    &self.enable_human_like_voice_and_tone,
+                )
+                .field("knowledge_base_files", &self.knowledge_base_files)
+                .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
+                .field("response_settings", &self.response_settings)
+                .field("security", &self.security)
+                .field("transfers", &MaskedDebug(&self.transfers))
+                .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
+                .field("webhooks", &self.webhooks)
+                .field("welcome_message", &MaskedDebug(&self.welcome_message))
+                .field("welcome_message_delay", &self.welcome_message_delay)
+                .finish()
+        }
+    }
     ///Main configuration of a new call flow (fields of the Create Call Flow page).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowSettingsCreate {
         #[serde(
@@ -1402,8 +1871,31 @@ string.
         )]
         pub welcome_message_delay: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for CallFlowSettingsCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSettingsCreate")
+                .field("call_settings", &self.call_settings)
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
+                .field("customer_location", &MaskedDebug(&self.customer_location))
+                .field(
+                    "enable_human_like_voice_and_tone",
+                    &self.enable_human_like_voice_and_tone,
+                )
+                .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
+                .field("security", &self.security)
+                .field("transfers", &MaskedDebug(&self.transfers))
+                .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
+                .field("webhooks", &self.webhooks)
+                .field("welcome_message", &self.welcome_message)
+                .field("welcome_message_delay", &self.welcome_message_delay)
+                .finish()
+        }
+    }
     ///Configuration changes in `updateCallFlow` (fields of the Update Call Flow page).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowSettingsUpdate {
         #[serde(
@@ -1464,8 +1956,27 @@ string.
         )]
         pub welcome_message_delay: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for CallFlowSettingsUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowSettingsUpdate")
+                .field("call_setting", &self.call_setting)
+                .field("customer_location", &MaskedDebug(&self.customer_location))
+                .field(
+                    "enable_human_like_voice_and_tone",
+                    &self.enable_human_like_voice_and_tone,
+                )
+                .field("knowledge_base_files", &self.knowledge_base_files)
+                .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
+                .field("response_settings", &self.response_settings)
+                .field("security", &self.security)
+                .field("transfers", &MaskedDebug(&self.transfers))
+                .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
+                .field("welcome_message_delay", &self.welcome_message_delay)
+                .finish()
+        }
+    }
     ///Body of `updateCallFlow`. Every field is optional; send only what changes (the page marks `promptType` required; send `simple` if the server insists).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallFlowUpdate {
         ///Greeting used with `ai_custom`.
@@ -1520,12 +2031,36 @@ string.
         )]
         pub welcome_message: ::std::option::Option<WelcomeMessageMode>,
     }
+    impl ::std::fmt::Debug for CallFlowUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallFlowUpdate")
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
+                .field("description", &MaskedDebug(&self.description))
+                .field("direction", &self.direction)
+                .field(
+                    "dynamic_variable_collections",
+                    &self.dynamic_variable_collections,
+                )
+                .field("is_active", &self.is_active)
+                .field("is_global", &self.is_global)
+                .field("name", &MaskedDebug(&self.name))
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("prompt_type", &self.prompt_type)
+                .field("settings", &self.settings)
+                .field("webhooks", &self.webhooks)
+                .field("welcome_message", &self.welcome_message)
+                .finish()
+        }
+    }
     /**A call record. The list returns `cost` as a number and `timestamp`
 in Unix seconds; the single record returns `cost` as an object and
 `startTime`/`endTime` in Unix seconds. Every documented field of both
 is here; other keys are kept.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallHistoryRecord {
         ///Name or identifier of the agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1651,12 +2186,54 @@ is here; other keys are kept.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CallHistoryRecord {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallHistoryRecord")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("analyzed_data", &MaskedDebug(&self.analyzed_data))
+                .field("call_flow_id", &MaskedDebug(&self.call_flow_id))
+                .field("call_flow_name", &MaskedDebug(&self.call_flow_name))
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("cost", &self.cost)
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("duration", &self.duration)
+                .field("end_time", &self.end_time)
+                .field("from_phone_number", &self.from_phone_number)
+                .field("function_calls", &MaskedDebug(&self.function_calls))
+                .field("id", &MaskedDebug(&self.id))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .field("recording_url", &MaskedDebug(&self.recording_url))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("start_time", &self.start_time)
+                .field("status", &MaskedDebug(&self.status))
+                .field("summary", &MaskedDebug(&self.summary))
+                .field("timestamp", &self.timestamp)
+                .field("to_phone_number", &self.to_phone_number)
+                .field("transcript", &MaskedDebug(&self.transcript))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("variables", &MaskedDebug(&self.variables))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///What the call cost; a number in lists, an object in the single record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum CallHistoryRecordCost {
         Number(f64),
         CallCost(CallCost),
+    }
+    impl ::std::fmt::Debug for CallHistoryRecordCost {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Number(field_0) => f.debug_tuple("Number").field(field_0).finish(),
+                Self::CallCost(field_0) => {
+                    f.debug_tuple("CallCost").field(field_0).finish()
+                }
+            }
+        }
     }
     impl ::std::convert::From<f64> for CallHistoryRecordCost {
         fn from(value: f64) -> Self {
@@ -1669,7 +2246,7 @@ is here; other keys are kept.
         }
     }
     ///Call limits and behaviour (`settings.callSetting` on the update and get pages, `settings.callSettings` on the create page).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallSetting {
         ///Seconds of silence after which the call ends. Recommended on update.
         #[serde(
@@ -1699,8 +2276,18 @@ is here; other keys are kept.
         )]
         pub trillet_voice_guard: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for CallSetting {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallSetting")
+                .field("end_call_on_silence", &self.end_call_on_silence)
+                .field("max_call_duration", &self.max_call_duration)
+                .field("reminder_messages", &MaskedDebug(&self.reminder_messages))
+                .field("trillet_voice_guard", &self.trillet_voice_guard)
+                .finish()
+        }
+    }
     ///A `call.started`, `call.completed` or `call.failed` event, the only events whose data the docs show.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CallWebhookEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CallEventData>,
@@ -1711,8 +2298,16 @@ Receivers must accept unknown types.
 */
         pub event: ::std::string::String,
     }
+    impl ::std::fmt::Debug for CallWebhookEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallWebhookEvent")
+                .field("data", &self.data)
+                .field("event", &MaskedDebug(&self.event))
+                .finish()
+        }
+    }
     ///A messaging conversation with a customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct Conversation {
         ///Identifier of the omni-flow agent.
         #[serde(
@@ -1753,8 +2348,22 @@ Receivers must accept unknown types.
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for Conversation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Conversation")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("customer", &self.customer)
+                .field("id", &MaskedDebug(&self.id))
+                .field("messages", &self.messages)
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .finish()
+        }
+    }
     ///The customer of a conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ConversationCustomer {
         ///Customer's email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1765,8 +2374,17 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<crate::PhoneNumberText>,
     }
+    impl ::std::fmt::Debug for ConversationCustomer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ConversationCustomer")
+                .field("email", &MaskedDebug(&self.email))
+                .field("name", &MaskedDebug(&self.name))
+                .field("phone", &self.phone)
+                .finish()
+        }
+    }
     ///One message of a conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ConversationMessage {
         ///When the message was created.
         #[serde(
@@ -1796,12 +2414,35 @@ Receivers must accept unknown types.
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ConversationMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ConversationMessage")
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("id", &MaskedDebug(&self.id))
+                .field("message", &MaskedDebug(&self.message))
+                .field("sent", &self.sent)
+                .field("status", &MaskedDebug(&self.status))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .finish()
+        }
+    }
     ///Conversations of a message flow; an array as documented, or a single object as in the page's example.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum ConversationsOfFlow {
         Array(::std::vec::Vec<Conversation>),
         Conversation(Conversation),
+    }
+    impl ::std::fmt::Debug for ConversationsOfFlow {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
+                Self::Conversation(field_0) => {
+                    f.debug_tuple("Conversation").field(field_0).finish()
+                }
+            }
+        }
     }
     impl ::std::convert::From<::std::vec::Vec<Conversation>> for ConversationsOfFlow {
         fn from(value: ::std::vec::Vec<Conversation>) -> Self {
@@ -1814,7 +2455,7 @@ Receivers must accept unknown types.
         }
     }
     ///A problem found in one row of a CSV.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CsvRowProblem {
         ///Column of the problem.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1826,15 +2467,31 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub row: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for CsvRowProblem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CsvRowProblem")
+                .field("field", &MaskedDebug(&self.field))
+                .field("message", &MaskedDebug(&self.message))
+                .field("row", &self.row)
+                .finish()
+        }
+    }
     ///Details of the customer for generation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CustomerDetails {
         ///Customer's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for CustomerDetails {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CustomerDetails")
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
     ///Body of a successful delete. Not documented; kept open so that whatever the server returns decodes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct DeleteResult {
         ///Confirmation text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1843,8 +2500,16 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for DeleteResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DeleteResult")
+                .field("message", &MaskedDebug(&self.message))
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     ///One key/value variable.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct DynamicVariable {
         ///Name of the variable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1853,8 +2518,16 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for DynamicVariable {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DynamicVariable")
+                .field("key", &MaskedDebug(&self.key))
+                .field("value", &MaskedDebug(&self.value))
+                .finish()
+        }
+    }
     ///A named set of dynamic variables of a call flow. The Update Call Flow page marks `id` as required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct DynamicVariableCollection {
         ///Identifier of the collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1869,8 +2542,18 @@ Receivers must accept unknown types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<DynamicVariable>,
     }
+    impl ::std::fmt::Debug for DynamicVariableCollection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("DynamicVariableCollection")
+                .field("id", &MaskedDebug(&self.id))
+                .field("is_default", &self.is_default)
+                .field("name", &MaskedDebug(&self.name))
+                .field("variables", &self.variables)
+                .finish()
+        }
+    }
     ///Settings of email message flows.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct EmailSettings {
         ///Signature of the emails.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1882,8 +2565,16 @@ Receivers must accept unknown types.
         )]
         pub subject_line: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for EmailSettings {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EmailSettings")
+                .field("signature", &MaskedDebug(&self.signature))
+                .field("subject_line", &MaskedDebug(&self.subject_line))
+                .finish()
+        }
+    }
     ///Result of `endActiveCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct EndCallResult {
         ///When the call ended.
         #[serde(
@@ -1904,6 +2595,16 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for EndCallResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EndCallResult")
+                .field("end_time", &MaskedDebug(&self.end_time))
+                .field("message", &MaskedDebug(&self.message))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     /**Error body of every 4XX/5XX response. The documentation shows three
 shapes, all accepted here:
 1. flat with details: `{"error": "Agent not found", "details": "...", "code": "UNKNOWN_ERROR"}` (Send Call);
@@ -1912,7 +2613,7 @@ shapes, all accepted here:
 The batch job lookup also reports `{"status": "not_found"}`. Unknown
 fields are kept.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ErrorBody {
         ///Machine-readable error code (shape 1), e.g. `UNKNOWN_ERROR`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1933,12 +2634,36 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ErrorBody {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorBody")
+                .field("code", &MaskedDebug(&self.code))
+                .field("details", &MaskedDebug(&self.details))
+                .field("error", &self.error)
+                .field("id", &MaskedDebug(&self.id))
+                .field("message", &MaskedDebug(&self.message))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///A short error text (shapes 1 and 3) or an object with a code and a message (shape 2).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum ErrorBodyError {
         String(::std::string::String),
         ErrorDetail(ErrorDetail),
+    }
+    impl ::std::fmt::Debug for ErrorBodyError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(field_0) => {
+                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
+                }
+                Self::ErrorDetail(field_0) => {
+                    f.debug_tuple("ErrorDetail").field(field_0).finish()
+                }
+            }
+        }
     }
     impl ::std::convert::From<ErrorDetail> for ErrorBodyError {
         fn from(value: ErrorDetail) -> Self {
@@ -1946,7 +2671,7 @@ fields are kept.
         }
     }
     ///Nested error object (shape 2 of `ErrorBody`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ErrorDetail {
         ///Machine-readable code, e.g. `rate_limit_exceeded`, `insufficient_credits`, `invalid_number`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1958,8 +2683,17 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reset_at: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for ErrorDetail {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorDetail")
+                .field("code", &MaskedDebug(&self.code))
+                .field("message", &MaskedDebug(&self.message))
+                .field("reset_at", &MaskedDebug(&self.reset_at))
+                .finish()
+        }
+    }
     ///Node/edge configuration for complex call routing.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowData {
         ///Edges connecting the nodes.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1968,8 +2702,16 @@ fields are kept.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub nodes: ::std::vec::Vec<FlowNode>,
     }
+    impl ::std::fmt::Debug for FlowData {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowData")
+                .field("edges", &self.edges)
+                .field("nodes", &self.nodes)
+                .finish()
+        }
+    }
     ///An edge linking two nodes of the flow graph. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowEdge {
         ///Identifier of the edge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1981,8 +2723,17 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for FlowEdge {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowEdge")
+                .field("id", &MaskedDebug(&self.id))
+                .field("source", &MaskedDebug(&self.source))
+                .field("target", &MaskedDebug(&self.target))
+                .finish()
+        }
+    }
     ///A folder of call flows or message flows.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowFolder {
         ///Colour as hex, e.g. `#3B82F6`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2030,8 +2781,24 @@ fields are kept.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for FlowFolder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowFolder")
+                .field("color", &MaskedDebug(&self.color))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("flow_type", &MaskedDebug(&self.flow_type))
+                .field("icon", &MaskedDebug(&self.icon))
+                .field("id", &MaskedDebug(&self.id))
+                .field("name", &MaskedDebug(&self.name))
+                .field("pathway_model", &MaskedDebug(&self.pathway_model))
+                .field("pathways", &MaskedDebug(&self.pathways))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createFlowFolder`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct FlowFolderCreate {
         pub color: FolderColor,
@@ -2041,8 +2808,18 @@ fields are kept.
         ///Name of the folder.
         pub name: ::std::string::String,
     }
+    impl ::std::fmt::Debug for FlowFolderCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowFolderCreate")
+                .field("color", &self.color)
+                .field("flow_type", &self.flow_type)
+                .field("icon", &self.icon)
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
     ///Body of `updateFlowFolder`. Every field is optional (the page marks `color` and `icon` required; see CURATION.md).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct FlowFolderUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2058,8 +2835,18 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for FlowFolderUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowFolderUpdate")
+                .field("color", &self.color)
+                .field("flow_type", &self.flow_type)
+                .field("icon", &self.icon)
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
     ///A node of the flow graph, e.g. `{"id": "node1", "type": "start", "data": {"prompt": "..."}}`. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowNode {
         ///Node configuration, e.g. its prompt.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -2070,6 +2857,15 @@ fields are kept.
         ///Kind of node, e.g. `start`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for FlowNode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowNode")
+                .field("data", &MaskedDebug(&self.data))
+                .field("id", &MaskedDebug(&self.id))
+                .field("type_", &MaskedDebug(&self.type_))
+                .finish()
+        }
     }
     ///Kind of flow a folder holds.
     #[derive(
@@ -2127,7 +2923,7 @@ fields are kept.
         }
     }
     ///A webhook of a call flow, as returned. Carries the fields of both request spellings; other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowWebhook {
         ///Request body template.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2182,8 +2978,27 @@ fields are kept.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variablesforcallflow: ::std::vec::Vec<WebhookVariable>,
     }
+    impl ::std::fmt::Debug for FlowWebhook {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowWebhook")
+                .field("body", &MaskedDebug(&self.body))
+                .field("description", &MaskedDebug(&self.description))
+                .field("headers", &MaskedDebug(&self.headers))
+                .field("id", &MaskedDebug(&self.id))
+                .field("is_testing", &self.is_testing)
+                .field("method", &MaskedDebug(&self.method))
+                .field("name", &MaskedDebug(&self.name))
+                .field("response_variables", &self.response_variables)
+                .field("test_response", &MaskedDebug(&self.test_response))
+                .field("text_to_speak", &MaskedDebug(&self.text_to_speak))
+                .field("url", &MaskedDebug(&self.url))
+                .field("variables", &self.variables)
+                .field("variablesforcallflow", &self.variablesforcallflow)
+                .finish()
+        }
+    }
     ///A webhook the agent can call during a call, as sent to `createCallFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct FlowWebhookCreate {
         ///Request body template.
@@ -2239,8 +3054,25 @@ fields are kept.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variablesforcallflow: ::std::vec::Vec<WebhookVariable>,
     }
+    impl ::std::fmt::Debug for FlowWebhookCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowWebhookCreate")
+                .field("body", &MaskedDebug(&self.body))
+                .field("description", &MaskedDebug(&self.description))
+                .field("headers", &MaskedDebug(&self.headers))
+                .field("is_testing", &self.is_testing)
+                .field("method", &MaskedDebug(&self.method))
+                .field("name", &MaskedDebug(&self.name))
+                .field("response_variables", &self.response_variables)
+                .field("test_response", &MaskedDebug(&self.test_response))
+                .field("text_to_speak", &MaskedDebug(&self.text_to_speak))
+                .field("url", &MaskedDebug(&self.url))
+                .field("variablesforcallflow", &self.variablesforcallflow)
+                .finish()
+        }
+    }
     ///A webhook as sent to `updateCallFlow`. Each one sent creates a new webhook, even if one with that name exists.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct FlowWebhookUpdate {
         ///Request body template.
@@ -2296,8 +3128,25 @@ fields are kept.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variables: ::std::vec::Vec<WebhookVariable>,
     }
+    impl ::std::fmt::Debug for FlowWebhookUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowWebhookUpdate")
+                .field("body", &MaskedDebug(&self.body))
+                .field("description", &MaskedDebug(&self.description))
+                .field("headers", &MaskedDebug(&self.headers))
+                .field("is_testing", &self.is_testing)
+                .field("method", &MaskedDebug(&self.method))
+                .field("name", &MaskedDebug(&self.name))
+                .field("response_variables", &self.response_variables)
+                .field("test_response", &MaskedDebug(&self.test_response))
+                .field("text_to_speak", &MaskedDebug(&self.text_to_speak))
+                .field("url", &MaskedDebug(&self.url))
+                .field("variables", &self.variables)
+                .finish()
+        }
+    }
     ///Webhook URLs of a call flow (the same values as `agentWebhookUrl` and `inboundWebhookUrl`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowWebhookUrls {
         ///URL for agent events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2305,6 +3154,14 @@ fields are kept.
         ///URL for inbound-call events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inbound: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for FlowWebhookUrls {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowWebhookUrls")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("inbound", &MaskedDebug(&self.inbound))
+                .finish()
+        }
     }
     ///Folder colour by name; returned as hex (`blue` #3B82F6, `green` #10B981, `teal` #14B8A6, `purple` #8B5CF6, `orange` #F97316, `red` #EF4444).
     #[derive(
@@ -2378,7 +3235,7 @@ fields are kept.
         }
     }
     ///Body of `addFlowToFolder`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct FolderFlowAssignment {
         ///Identifier of the call flow or message flow.
@@ -2386,6 +3243,14 @@ fields are kept.
         pub pathway_id: ::std::string::String,
         #[serde(rename = "pathwayType")]
         pub pathway_type: FlowType,
+    }
+    impl ::std::fmt::Debug for FolderFlowAssignment {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FolderFlowAssignment")
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("pathway_type", &self.pathway_type)
+                .finish()
+        }
     }
     ///Folder icon.
     #[derive(
@@ -2459,7 +3324,7 @@ fields are kept.
         }
     }
     ///Metadata of a generated message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct GenerateMessageMetadata {
         #[serde(
             rename = "customerDetails",
@@ -2467,8 +3332,15 @@ fields are kept.
         )]
         pub customer_details: ::std::option::Option<CustomerDetails>,
     }
+    impl ::std::fmt::Debug for GenerateMessageMetadata {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GenerateMessageMetadata")
+                .field("customer_details", &self.customer_details)
+                .finish()
+        }
+    }
     ///Body of `generateMessage`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct GenerateMessageRequest {
         ///Send the generated message automatically (after the flow's delay).
@@ -2484,8 +3356,19 @@ fields are kept.
         ///Recipient; an E.164 number for SMS flows, an email address for email flows.
         pub to: ::std::string::String,
     }
+    impl ::std::fmt::Debug for GenerateMessageRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GenerateMessageRequest")
+                .field("autopilot", &self.autopilot)
+                .field("dynamic", &MaskedDebug(&self.dynamic))
+                .field("flow_id", &MaskedDebug(&self.flow_id))
+                .field("metadata", &self.metadata)
+                .field("to", &MaskedDebug(&self.to))
+                .finish()
+        }
+    }
     ///Result of `generateMessage`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct GeneratedMessage {
         ///Identifier of the (new or existing) conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2500,8 +3383,18 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for GeneratedMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("GeneratedMessage")
+                .field("conversation_id", &MaskedDebug(&self.conversation_id))
+                .field("message", &MaskedDebug(&self.message))
+                .field("message_id", &MaskedDebug(&self.message_id))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///Body of `initiateCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct InitiateCallRequest {
         ///Identifier of the agent that places the call.
@@ -2523,8 +3416,19 @@ fields are kept.
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub to: crate::E164PhoneNumber,
     }
+    impl ::std::fmt::Debug for InitiateCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InitiateCallRequest")
+                .field("call_agent_id", &MaskedDebug(&self.call_agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .field("to", &self.to)
+                .finish()
+        }
+    }
     ///Result of `initiateCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct InitiateCallResponse {
         ///Identifier of the call.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2536,8 +3440,17 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for InitiateCallResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InitiateCallResponse")
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("message", &MaskedDebug(&self.message))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///A workspace knowledge base.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct KnowledgeBase {
         ///When it was created.
         #[serde(
@@ -2570,8 +3483,21 @@ fields are kept.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for KnowledgeBase {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBase")
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("description", &MaskedDebug(&self.description))
+                .field("files", &self.files)
+                .field("id", &MaskedDebug(&self.id))
+                .field("name", &MaskedDebug(&self.name))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createKnowledgeBase`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct KnowledgeBaseCreate {
         ///What it holds.
@@ -2580,8 +3506,16 @@ fields are kept.
         ///Name of the knowledge base.
         pub name: ::std::string::String,
     }
+    impl ::std::fmt::Debug for KnowledgeBaseCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseCreate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
     ///A file in a call flow's knowledge base.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct KnowledgeBaseFile {
         ///Name of the uploaded file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2593,8 +3527,17 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for KnowledgeBaseFile {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseFile")
+                .field("filename", &MaskedDebug(&self.filename))
+                .field("key", &MaskedDebug(&self.key))
+                .field("url", &MaskedDebug(&self.url))
+                .finish()
+        }
+    }
     ///A file of a knowledge base.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct KnowledgeBaseFileInfo {
         ///File name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2612,14 +3555,31 @@ fields are kept.
         )]
         pub uploaded_at: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for KnowledgeBaseFileInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseFileInfo")
+                .field("name", &MaskedDebug(&self.name))
+                .field("size", &self.size)
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("uploaded_at", &MaskedDebug(&self.uploaded_at))
+                .finish()
+        }
+    }
     ///One file sent as the `file` part of a `multipart/form-data` body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct KnowledgeBaseFileUpload {
         ///The file (PDF, TXT, DOCX or MD).
         pub file: ::std::string::String,
     }
+    impl ::std::fmt::Debug for KnowledgeBaseFileUpload {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseFileUpload")
+                .field("file", &MaskedDebug(&self.file))
+                .finish()
+        }
+    }
     ///Result of `uploadKnowledgeBaseFile`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct KnowledgeBaseFileUploaded {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file: ::std::option::Option<KnowledgeBaseFileInfo>,
@@ -2627,12 +3587,27 @@ fields are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for KnowledgeBaseFileUploaded {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseFileUploaded")
+                .field("file", &self.file)
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     ///One file sent as the `uploadedFile` part of a `multipart/form-data` body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct KnowledgeBaseUpload {
         ///The file (PDF, TXT, DOCX, MD, CSV or JSON; at most 50 MB).
         #[serde(rename = "uploadedFile")]
         pub uploaded_file: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for KnowledgeBaseUpload {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseUpload")
+                .field("uploaded_file", &MaskedDebug(&self.uploaded_file))
+                .finish()
+        }
     }
     ///`ListCallHistoryCallType`
     #[derive(
@@ -2745,7 +3720,7 @@ fields are kept.
         }
     }
     ///What to do with the message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct MessageActionMetadata {
         ///The action; values not documented (the page speaks of editing and rejecting, e.g. `edit`, `reject`).
         pub action: ::std::string::String,
@@ -2756,20 +3731,43 @@ fields are kept.
         )]
         pub edited_message: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for MessageActionMetadata {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageActionMetadata")
+                .field("action", &MaskedDebug(&self.action))
+                .field("edited_message", &MaskedDebug(&self.edited_message))
+                .finish()
+        }
+    }
     ///Body of `applyMessageAction`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageActionRequest {
         pub metadata: MessageActionMetadata,
     }
+    impl ::std::fmt::Debug for MessageActionRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageActionRequest")
+                .field("metadata", &self.metadata)
+                .finish()
+        }
+    }
     ///Result of `applyMessageAction`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct MessageActionResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<ReviewedMessage>,
         ///`success` when the action was applied.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for MessageActionResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageActionResult")
+                .field("message", &self.message)
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
     }
     ///Channel of a message flow.
     #[derive(
@@ -2826,7 +3824,7 @@ fields are kept.
         }
     }
     ///A message flow, as returned. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct MessageFlow {
         ///Identifier of the omni-flow agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2891,8 +3889,29 @@ fields are kept.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for MessageFlow {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlow")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("autopilot", &self.autopilot)
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("description", &MaskedDebug(&self.description))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("id", &MaskedDebug(&self.id))
+                .field("initiation_message", &MaskedDebug(&self.initiation_message))
+                .field("is_active", &self.is_active)
+                .field("message_channel", &MaskedDebug(&self.message_channel))
+                .field("name", &MaskedDebug(&self.name))
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("settings", &self.settings)
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("v", &self.v)
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createMessageFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageFlowCreate {
         ///Identifier of the omni-flow agent that writes the messages.
@@ -2921,6 +3940,22 @@ fields are kept.
         pub prompt: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub settings: ::std::option::Option<MessageFlowSettingsCreate>,
+    }
+    impl ::std::fmt::Debug for MessageFlowCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowCreate")
+                .field("agent", &MaskedDebug(&self.agent))
+                .field("autopilot", &self.autopilot)
+                .field("description", &MaskedDebug(&self.description))
+                .field("direction", &self.direction)
+                .field("initiation_message", &MaskedDebug(&self.initiation_message))
+                .field("is_active", &self.is_active)
+                .field("message_channel", &self.message_channel)
+                .field("name", &MaskedDebug(&self.name))
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("settings", &self.settings)
+                .finish()
+        }
     }
     ///Direction of a message flow.
     #[derive(
@@ -2985,7 +4020,7 @@ fields are kept.
 puts the working-hours fields directly here; the response and the
 update page nest them under `workingHours`. Both are accepted.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageFlowResponseSettingsCreate {
         ///Seconds to wait before replying.
@@ -3015,8 +4050,21 @@ update page nest them under `workingHours`. Both are accepted.
         )]
         pub working_hours: ::std::option::Option<WorkingHours>,
     }
+    impl ::std::fmt::Debug for MessageFlowResponseSettingsCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowResponseSettingsCreate")
+                .field("delay", &self.delay)
+                .field("enabled", &self.enabled)
+                .field("end", &MaskedDebug(&self.end))
+                .field("out_of_hours_message", &MaskedDebug(&self.out_of_hours_message))
+                .field("start", &MaskedDebug(&self.start))
+                .field("timezone", &MaskedDebug(&self.timezone))
+                .field("working_hours", &self.working_hours)
+                .finish()
+        }
+    }
     ///Security settings of a message flow.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct MessageFlowSecurity {
         ///HIPAA compliance.
         #[serde(
@@ -3025,8 +4073,15 @@ update page nest them under `workingHours`. Both are accepted.
         )]
         pub hipaa_compliance: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for MessageFlowSecurity {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowSecurity")
+                .field("hipaa_compliance", &self.hipaa_compliance)
+                .finish()
+        }
+    }
     ///Settings of a message flow, as returned. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct MessageFlowSettings {
         #[serde(
             rename = "emailSettings",
@@ -3048,8 +4103,18 @@ update page nest them under `workingHours`. Both are accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<MessageFlowSecurity>,
     }
+    impl ::std::fmt::Debug for MessageFlowSettings {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowSettings")
+                .field("email_settings", &self.email_settings)
+                .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
+                .field("response_settings", &self.response_settings)
+                .field("security", &self.security)
+                .finish()
+        }
+    }
     ///Settings in `createMessageFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageFlowSettingsCreate {
         #[serde(
@@ -3065,8 +4130,17 @@ update page nest them under `workingHours`. Both are accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<MessageFlowSecurity>,
     }
+    impl ::std::fmt::Debug for MessageFlowSettingsCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowSettingsCreate")
+                .field("email_settings", &self.email_settings)
+                .field("response_settings", &self.response_settings)
+                .field("security", &self.security)
+                .finish()
+        }
+    }
     ///Settings in `updateMessageFlow`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageFlowSettingsUpdate {
         #[serde(
@@ -3082,8 +4156,17 @@ update page nest them under `workingHours`. Both are accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<MessageFlowSecurity>,
     }
+    impl ::std::fmt::Debug for MessageFlowSettingsUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowSettingsUpdate")
+                .field("email_settings", &self.email_settings)
+                .field("response_settings", &self.response_settings)
+                .field("security", &self.security)
+                .finish()
+        }
+    }
     ///Body of `updateMessageFlow`. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct MessageFlowUpdate {
         ///What the flow handles.
@@ -3098,8 +4181,17 @@ update page nest them under `workingHours`. Both are accepted.
         )]
         pub toggle_autopilot: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for MessageFlowUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("MessageFlowUpdate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("settings", &self.settings)
+                .field("toggle_autopilot", &self.toggle_autopilot)
+                .finish()
+        }
+    }
     ///A messaging agent. The create, list and get examples have no `_id`, so it is optional here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct OmniFlowAgent {
         ///When the agent was created.
         #[serde(
@@ -3168,8 +4260,26 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for OmniFlowAgent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OmniFlowAgent")
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("id", &MaskedDebug(&self.id))
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field("message_channel", &MaskedDebug(&self.message_channel))
+                .field("name", &MaskedDebug(&self.name))
+                .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
+                .field("settings", &MaskedDebug(&self.settings))
+                .field("status", &MaskedDebug(&self.status))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .field("v", &self.v)
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Body of `createOmniFlowAgent`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct OmniFlowAgentCreate {
         /**Name of the language model that writes the agent's replies. The set
@@ -3190,8 +4300,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub settings: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    impl ::std::fmt::Debug for OmniFlowAgentCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OmniFlowAgentCreate")
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field("name", &MaskedDebug(&self.name))
+                .field("settings", &MaskedDebug(&self.settings))
+                .finish()
+        }
+    }
     ///Body of `updateOmniFlowAgent`. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct OmniFlowAgentUpdate {
         /**Name of the language model that writes the agent's replies. The set
@@ -3218,8 +4337,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub tts_model: ::std::option::Option<TtsModelUpdate>,
     }
+    impl ::std::fmt::Debug for OmniFlowAgentUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("OmniFlowAgentUpdate")
+                .field("llm_model", &MaskedDebug(&self.llm_model))
+                .field("name", &MaskedDebug(&self.name))
+                .field("tts_model", &self.tts_model)
+                .finish()
+        }
+    }
     ///Where a page stands in the whole list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct Pagination {
         ///Whether a later page exists.
         #[serde(
@@ -3249,8 +4377,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub total_pages: ::std::option::Option<i64>,
     }
+    impl ::std::fmt::Debug for Pagination {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Pagination")
+                .field("has_next", &self.has_next)
+                .field("has_prev", &self.has_prev)
+                .field("limit", &self.limit)
+                .field("page", &self.page)
+                .field("total", &self.total)
+                .field("total_pages", &self.total_pages)
+                .finish()
+        }
+    }
     ///Configuration of a phone number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PhoneNumberConfig {
         ///Agent the number is bound to.
         #[serde(
@@ -3299,8 +4439,26 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub transfer_caller_id_mode: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for PhoneNumberConfig {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PhoneNumberConfig")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("flow_type", &MaskedDebug(&self.flow_type))
+                .field("metadata_tags", &MaskedDebug(&self.metadata_tags))
+                .field("office_hours", &MaskedDebug(&self.office_hours))
+                .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
+                .field("recording", &self.recording)
+                .field("status", &MaskedDebug(&self.status))
+                .field(
+                    "transfer_caller_id_mode",
+                    &MaskedDebug(&self.transfer_caller_id_mode),
+                )
+                .finish()
+        }
+    }
     ///Body of `updatePhoneNumberConfig`. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct PhoneNumberConfigUpdate {
         ///Agent to bind the number to.
@@ -3346,6 +4504,19 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         pub transfer_caller_id_mode: ::std::option::Option<
             PhoneNumberConfigUpdateTransferCallerIdMode,
         >,
+    }
+    impl ::std::fmt::Debug for PhoneNumberConfigUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PhoneNumberConfigUpdate")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("label", &MaskedDebug(&self.label))
+                .field("max_call_duration", &self.max_call_duration)
+                .field("metadata_tags", &MaskedDebug(&self.metadata_tags))
+                .field("office_hours", &MaskedDebug(&self.office_hours))
+                .field("recording_enabled", &self.recording_enabled)
+                .field("transfer_caller_id_mode", &self.transfer_caller_id_mode)
+                .finish()
+        }
     }
     ///Caller id shown on transfers.
     #[derive(
@@ -3404,7 +4575,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         }
     }
     ///A phone number of the workspace. Other keys are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PhoneNumberRecord {
         ///Call agent of the number.
         #[serde(
@@ -3549,6 +4720,42 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for PhoneNumberRecord {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PhoneNumberRecord")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("country", &MaskedDebug(&self.country))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("expires_at", &MaskedDebug(&self.expires_at))
+                .field("flow_type", &MaskedDebug(&self.flow_type))
+                .field("id", &MaskedDebug(&self.id))
+                .field("is_external", &self.is_external)
+                .field("message_pathway_id", &MaskedDebug(&self.message_pathway_id))
+                .field("metadata_tags", &MaskedDebug(&self.metadata_tags))
+                .field("monthly_price", &self.monthly_price)
+                .field("office_hours", &MaskedDebug(&self.office_hours))
+                .field("omni_flow_agent_id", &MaskedDebug(&self.omni_flow_agent_id))
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("phone_number", &self.phone_number)
+                .field("phone_numbers", &self.phone_numbers)
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("recording_enabled", &self.recording_enabled)
+                .field("recording_public", &self.recording_public)
+                .field("sid", &MaskedDebug(&self.sid))
+                .field("status", &MaskedDebug(&self.status))
+                .field("transfer_enabled", &self.transfer_enabled)
+                .field(
+                    "trunk_termination_url",
+                    &MaskedDebug(&self.trunk_termination_url),
+                )
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .field("v", &self.v)
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
     ///Kind of phone number.
     #[derive(
         ::serde::Deserialize,
@@ -3665,7 +4872,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         }
     }
     ///A saved version of a call flow's prompt.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PromptVersion {
         ///When the version was created.
         #[serde(
@@ -3692,8 +4899,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for PromptVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PromptVersion")
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("id", &MaskedDebug(&self.id))
+                .field("metadata", &MaskedDebug(&self.metadata))
+                .field("name", &MaskedDebug(&self.name))
+                .field("prompt", &MaskedDebug(&self.prompt))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .finish()
+        }
+    }
     ///Body of `purchasePhoneNumber`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct PurchasePhoneNumberRequest {
         ///Regulatory address id, required in some countries.
@@ -3712,10 +4931,28 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(rename = "type")]
         pub type_: PhoneNumberType,
     }
+    impl ::std::fmt::Debug for PurchasePhoneNumberRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PurchasePhoneNumberRequest")
+                .field("address_sid", &MaskedDebug(&self.address_sid))
+                .field("country", &self.country)
+                .field("coupon", &MaskedDebug(&self.coupon))
+                .field("phone_number", &self.phone_number)
+                .field("type_", &self.type_)
+                .finish()
+        }
+    }
     ///Country code, e.g. `US`, `CA`, `AU`, `GB`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PurchasePhoneNumberRequestCountry(::std::string::String);
+    impl ::std::fmt::Debug for PurchasePhoneNumberRequestCountry {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("PurchasePhoneNumberRequestCountry")
+                .field(&MaskedDebug(&self.0))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for PurchasePhoneNumberRequestCountry {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -3769,7 +5006,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         }
     }
     ///Result of `purchasePhoneNumber`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PurchasedPhoneNumber {
         #[serde(
             rename = "phoneNumber",
@@ -3780,8 +5017,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for PurchasedPhoneNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PurchasedPhoneNumber")
+                .field("phone_number", &self.phone_number)
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     ///A call of a batch that finished recently.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct RecentBatchCall {
         ///When the call completed (epoch milliseconds).
         #[serde(
@@ -3813,8 +5058,21 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for RecentBatchCall {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RecentBatchCall")
+                .field("completed_at", &self.completed_at)
+                .field("duration", &self.duration)
+                .field("error", &MaskedDebug(&self.error))
+                .field("failed_at", &self.failed_at)
+                .field("job_id", &MaskedDebug(&self.job_id))
+                .field("phone_number", &self.phone_number)
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///Body of `registerExternalNumber`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RegisterExternalNumberRequest {
         pub credentials: TwilioCredentials,
@@ -3823,16 +5081,32 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Telephony provider; only `twilio` is supported today.
         pub provider: ::std::string::String,
     }
+    impl ::std::fmt::Debug for RegisterExternalNumberRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RegisterExternalNumberRequest")
+                .field("credentials", &self.credentials)
+                .field("phone_number", &self.phone_number)
+                .field("provider", &MaskedDebug(&self.provider))
+                .finish()
+        }
+    }
     ///Body of `removeAgentFromCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RemoveAgentRequest {
         ///Identity of the AI agent participant (see `ActiveCallParticipant.identity`).
         #[serde(rename = "participantIdentity")]
         pub participant_identity: ::std::string::String,
     }
+    impl ::std::fmt::Debug for RemoveAgentRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RemoveAgentRequest")
+                .field("participant_identity", &MaskedDebug(&self.participant_identity))
+                .finish()
+        }
+    }
     ///Result of `removeAgentFromCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct RemoveAgentResult {
         ///Human-readable result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3854,8 +5128,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for RemoveAgentResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RemoveAgentResult")
+                .field("message", &MaskedDebug(&self.message))
+                .field("muted_tracks", &MaskedDebug(&self.muted_tracks))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     ///Response timing of the agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ResponseSettings {
         ///Seconds to wait before the agent responds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3866,8 +5150,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub working_hours: ::std::option::Option<WorkingHours>,
     }
+    impl ::std::fmt::Debug for ResponseSettings {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ResponseSettings")
+                .field("delay", &self.delay)
+                .field("working_hours", &self.working_hours)
+                .finish()
+        }
+    }
     ///A message after an action.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ReviewedMessage {
         ///Identifier of the message.
         #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3887,8 +5179,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to: ::std::option::Option<crate::PhoneNumberText>,
     }
+    impl ::std::fmt::Debug for ReviewedMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ReviewedMessage")
+                .field("id", &MaskedDebug(&self.id))
+                .field("message", &MaskedDebug(&self.message))
+                .field("sent", &self.sent)
+                .field("status", &MaskedDebug(&self.status))
+                .field("timestamp", &MaskedDebug(&self.timestamp))
+                .field("to", &self.to)
+                .finish()
+        }
+    }
     ///Body of `sendCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct SendCallRequest {
         ///Identifier of the agent that handles the call.
@@ -3897,8 +5201,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(rename = "toNumber")]
         pub to_number: crate::E164PhoneNumber,
     }
+    impl ::std::fmt::Debug for SendCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SendCallRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("to_number", &self.to_number)
+                .finish()
+        }
+    }
     ///Result of `sendCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SendCallResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent: ::std::option::Option<CallAgentSummary>,
@@ -3928,8 +5240,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub to_number: ::std::option::Option<crate::PhoneNumberText>,
     }
+    impl ::std::fmt::Debug for SendCallResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SendCallResponse")
+                .field("agent", &self.agent)
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("from_number", &self.from_number)
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("status", &MaskedDebug(&self.status))
+                .field("to_number", &self.to_number)
+                .finish()
+        }
+    }
     ///Smart-callback settings of a batch, sent as the JSON part `smartCallbackConfig`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SmartCallbackConfig {
         ///Call back automatically when a call is not answered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3944,8 +5268,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub max_attempts: ::std::option::Option<u64>,
     }
+    impl ::std::fmt::Debug for SmartCallbackConfig {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SmartCallbackConfig")
+                .field("enabled", &self.enabled)
+                .field("gaps", &self.gaps)
+                .field("max_attempts", &self.max_attempts)
+                .finish()
+        }
+    }
     ///Time to wait before the next callback attempt.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SmartCallbackGap {
         ///Days to wait.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3954,8 +5287,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<f64>,
     }
+    impl ::std::fmt::Debug for SmartCallbackGap {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SmartCallbackGap")
+                .field("days", &self.days)
+                .field("hours", &self.hours)
+                .finish()
+        }
+    }
     ///Form fields of `startBatch` (`multipart/form-data`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct StartBatchRequest {
         ///Identifier of the agent that makes the calls.
@@ -3975,8 +5316,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub smart_callback_config: ::std::option::Option<SmartCallbackConfig>,
     }
+    impl ::std::fmt::Debug for StartBatchRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("StartBatchRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("file", &MaskedDebug(&self.file))
+                .field("scheduled_at", &MaskedDebug(&self.scheduled_at))
+                .field("smart_callback_config", &self.smart_callback_config)
+                .finish()
+        }
+    }
     ///A status with a human-readable message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct StatusMessage {
         ///Human-readable result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3985,15 +5336,28 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for StatusMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("StatusMessage")
+                .field("message", &MaskedDebug(&self.message))
+                .field("status", &MaskedDebug(&self.status))
+                .finish()
+        }
+    }
     ///Whether the request succeeded.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SuccessFlag {
         ///`true` when the request succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
+    impl ::std::fmt::Debug for SuccessFlag {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SuccessFlag").field("success", &self.success).finish()
+        }
+    }
     ///One utterance of a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct TranscriptEntry {
         ///What was said.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4002,8 +5366,16 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for TranscriptEntry {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TranscriptEntry")
+                .field("content", &MaskedDebug(&self.content))
+                .field("role", &MaskedDebug(&self.role))
+                .finish()
+        }
+    }
     ///Voice configuration of an agent, as returned.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TtsModel {
         #[serde(
             rename = "elevenLabsApiKey",
@@ -4027,6 +5399,17 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
         #[serde(rename = "voiceId", default = "defaults::tts_model_voice_id")]
         pub voice_id: ::std::string::String,
     }
+    impl ::std::fmt::Debug for TtsModel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TtsModel")
+                .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .finish()
+        }
+    }
     impl ::std::default::Default for TtsModel {
         fn default() -> Self {
             Self {
@@ -4039,7 +5422,7 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
         }
     }
     ///Voice configuration of a new agent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TtsModelCreate {
         #[serde(
             rename = "elevenLabsApiKey",
@@ -4069,8 +5452,19 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         )]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for TtsModelCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TtsModelCreate")
+                .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .finish()
+        }
+    }
     ///Voice configuration in an agent update. `provider` is required whenever `ttsModel` is sent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TtsModelUpdate {
         ///New ElevenLabs API key (provider `11labs_byo` only), stored encrypted; `null` deletes the stored key. A secret (see `Secret`).
         #[serde(
@@ -4103,8 +5497,19 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         )]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for TtsModelUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TtsModelUpdate")
+                .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .finish()
+        }
+    }
     ///Twilio account credentials. Secrets.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct TwilioCredentials {
         ///Twilio account SID.
@@ -4113,12 +5518,30 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         #[serde(rename = "authToken")]
         pub auth_token: crate::Secret,
     }
+    impl ::std::fmt::Debug for TwilioCredentials {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TwilioCredentials")
+                .field("account_sid", &MaskedDebug(&self.account_sid))
+                .field("auth_token", &self.auth_token)
+                .finish()
+        }
+    }
     ///The workspace's phone numbers; an array of records, or a single record as in the page's example.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum UserPhoneNumbers {
         Array(::std::vec::Vec<PhoneNumberRecord>),
         PhoneNumberRecord(PhoneNumberRecord),
+    }
+    impl ::std::fmt::Debug for UserPhoneNumbers {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
+                Self::PhoneNumberRecord(field_0) => {
+                    f.debug_tuple("PhoneNumberRecord").field(field_0).finish()
+                }
+            }
+        }
     }
     impl ::std::convert::From<::std::vec::Vec<PhoneNumberRecord>> for UserPhoneNumbers {
         fn from(value: ::std::vec::Vec<PhoneNumberRecord>) -> Self {
@@ -4131,7 +5554,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         }
     }
     ///Body of `connectWebCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct WebCallConnectRequest {
         ///Identifier of the agent to talk to.
@@ -4141,16 +5564,31 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for WebCallConnectRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebCallConnectRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("mode", &MaskedDebug(&self.mode))
+                .finish()
+        }
+    }
     ///Body of `disconnectWebCall`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct WebCallDisconnectRequest {
         ///Room of the web call session to end.
         #[serde(rename = "roomName")]
         pub room_name: ::std::string::String,
     }
+    impl ::std::fmt::Debug for WebCallDisconnectRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebCallDisconnectRequest")
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .finish()
+        }
+    }
     ///A web call session to join.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct WebCallSession {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent: ::std::option::Option<CallAgentSummary>,
@@ -4172,10 +5610,21 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<crate::Secret>,
     }
+    impl ::std::fmt::Debug for WebCallSession {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebCallSession")
+                .field("agent", &self.agent)
+                .field("call_id", &MaskedDebug(&self.call_id))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .field("status", &MaskedDebug(&self.status))
+                .field("token", &self.token)
+                .finish()
+        }
+    }
     /**Body of a platform webhook request ("Coming Soon" in the docs). Signed
 with HMAC-SHA256 of the raw body in the `X-Trillet-Signature` header.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct WebhookEvent {
         ///The event's data; `CallEventData` for `call.*` events. Other events' data are not documented.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -4187,8 +5636,16 @@ Receivers must accept unknown types.
 */
         pub event: ::std::string::String,
     }
+    impl ::std::fmt::Debug for WebhookEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebhookEvent")
+                .field("data", &MaskedDebug(&self.data))
+                .field("event", &MaskedDebug(&self.event))
+                .finish()
+        }
+    }
     ///A value taken from a webhook's response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct WebhookResponseVariable {
         ///What the value means.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4200,8 +5657,17 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for WebhookResponseVariable {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebhookResponseVariable")
+                .field("description", &MaskedDebug(&self.description))
+                .field("name", &MaskedDebug(&self.name))
+                .field("path", &MaskedDebug(&self.path))
+                .finish()
+        }
+    }
     ///A variable the agent collects from the caller and passes to a webhook.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct WebhookVariable {
         ///What the variable holds, for the agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4209,6 +5675,14 @@ Receivers must accept unknown types.
         ///Name of the variable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for WebhookVariable {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebhookVariable")
+                .field("description", &MaskedDebug(&self.description))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
     }
     /**How a call starts: `user_initiated` (the caller speaks first),
 `ai_dynamic` (the agent opens with a generated greeting) or
@@ -4278,7 +5752,7 @@ Receivers must accept unknown types.
         }
     }
     ///When the flow answers; outside these hours callers hear `outOfHoursMessage`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct WorkingHours {
         ///Whether working hours apply.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4299,8 +5773,19 @@ Receivers must accept unknown types.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for WorkingHours {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WorkingHours")
+                .field("enabled", &self.enabled)
+                .field("end", &MaskedDebug(&self.end))
+                .field("out_of_hours_message", &MaskedDebug(&self.out_of_hours_message))
+                .field("start", &MaskedDebug(&self.start))
+                .field("timezone", &MaskedDebug(&self.timezone))
+                .finish()
+        }
+    }
     ///A workspace.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct Workspace {
         ///When the workspace was created.
         #[serde(
@@ -4349,12 +5834,37 @@ Receivers must accept unknown types.
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for Workspace {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Workspace")
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("id", &MaskedDebug(&self.id))
+                .field("initials", &MaskedDebug(&self.initials))
+                .field("is_external", &self.is_external)
+                .field("is_master_workspace", &self.is_master_workspace)
+                .field("name", &MaskedDebug(&self.name))
+                .field("pricing_tier", &MaskedDebug(&self.pricing_tier))
+                .field("team_members", &MaskedDebug(&self.team_members))
+                .field("updated_at", &MaskedDebug(&self.updated_at))
+                .finish()
+        }
+    }
     ///The user's workspaces; an array as documented, or one object as in the page's example.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(untagged)]
     pub enum Workspaces {
         Array(::std::vec::Vec<Workspace>),
         Workspace(Workspace),
+    }
+    impl ::std::fmt::Debug for Workspaces {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
+                Self::Workspace(field_0) => {
+                    f.debug_tuple("Workspace").field(field_0).finish()
+                }
+            }
+        }
     }
     impl ::std::convert::From<::std::vec::Vec<Workspace>> for Workspaces {
         fn from(value: ::std::vec::Vec<Workspace>) -> Self {
@@ -4723,7 +6233,7 @@ Receivers must accept unknown types.
     /** The query parameters of [`Client::list_call_history`](crate::Client::list_call_history), all optional.
 
  Set the ones you need and default the rest: `ListCallHistoryQuery { page: Some(..), ..Default::default() }`.*/
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Default, PartialEq)]
     pub struct ListCallHistoryQuery {
         /// Page number, 1-based.
         pub page: Option<::std::num::NonZeroU32>,
@@ -4749,6 +6259,24 @@ Receivers must accept unknown types.
         pub date_range: ::std::option::Option<::std::string::String>,
         /// JSON-encoded filter on post-call analysis fields.
         pub post_analysis: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for ListCallHistoryQuery {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ListCallHistoryQuery")
+                .field("page", &MaskedDebug(&self.page))
+                .field("limit", &MaskedDebug(&self.limit))
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("batch_id", &MaskedDebug(&self.batch_id))
+                .field("status", &MaskedDebug(&self.status))
+                .field("direction", &MaskedDebug(&self.direction))
+                .field("call_type", &MaskedDebug(&self.call_type))
+                .field("search", &MaskedDebug(&self.search))
+                .field("call_ids", &MaskedDebug(&self.call_ids))
+                .field("date_range", &MaskedDebug(&self.date_range))
+                .field("post_analysis", &MaskedDebug(&self.post_analysis))
+                .finish()
+        }
     }
 }
 #[derive(Clone, Debug)]

@@ -112,6 +112,10 @@ pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,
 };
 pub use sensitive::{PhoneNumberText, Secret};
+/// Masks every phone number in a text, as this crate's messages, spans and `Debug` output
+/// do: `+1 (415) 555-1234` becomes `+1 (***) ***-*234` (the workspace's one masker, from
+/// `trillet-redact`).
+pub use trillet_redact::mask_phone_numbers;
 pub use uploads::Document;
 /// The request and response bodies of the API, generated from the spec's schemas (and
 /// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).

@@ -12,7 +12,7 @@
 //! let error = "+1 415 555 1234".parse::<E164PhoneNumber>().expect_err("spaces");
 //! assert_eq!(
 //!     error.to_string(),
-//!     "phone number +1**********234 contains characters other than digits after the `+` \
+//!     "phone number +1 *** *** *234 contains characters other than digits after the `+` \
 //!      (remove spaces, dashes, dots and parentheses)"
 //! );
 //! # Ok::<(), trillet::InvalidPhoneNumber>(())
@@ -115,36 +115,20 @@ pub fn check_e164(text: &str) -> Result<(), PhoneNumberProblem> {
     }
 }
 
-/// Longest run of `*` a masked text shows; longer values are shortened with `…`.
-const MAX_MASK_STARS: usize = 12;
-
 /// Masks a value that is, or was meant to be, a phone number, so that it can appear in
-/// a message: the first two and last three characters stay, the rest become `*`
-/// (`+14155551234` becomes `+1*******234`, as `trillet_spec::mask_phone_numbers`
-/// writes it). Values shorter than 8 characters are masked whole; long values are
-/// shortened; control characters never pass through.
+/// a message: a leading `+`, the first digit and the last three digits stay, the other
+/// digits become `*` and separators stay (`+14155551234` becomes `+1*******234`, exactly
+/// as [`mask_phone_numbers`](crate::mask_phone_numbers) masks it in free text). A value
+/// that is not one phone number (too short, letters, a control character) is masked
+/// whole; long values are shortened. The workspace's one masker, `trillet-redact`.
 ///
 /// ```
 /// assert_eq!(trillet::mask_phone_number("+1234567890"), "+1******890");
+/// assert_eq!(trillet::mask_phone_number("+1 415 555 1234"), "+1 *** *** *234");
 /// assert_eq!(trillet::mask_phone_number("12345"), "*****");
 /// ```
 pub fn mask_phone_number(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let shown = |c: char| if c.is_control() { '?' } else { c };
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let hidden = chars.len() - 5;
-    let mut masked: String = chars[..2].iter().copied().map(shown).collect();
-    if hidden > MAX_MASK_STARS {
-        masked.push_str(&"*".repeat(MAX_MASK_STARS / 2));
-        masked.push('…');
-        masked.push_str(&"*".repeat(MAX_MASK_STARS / 2));
-    } else {
-        masked.push_str(&"*".repeat(hidden));
-    }
-    masked.extend(chars[chars.len() - 3..].iter().copied().map(shown));
-    masked
+    trillet_redact::mask_phone_number(value)
 }
 
 /// A text that is not an E.164 phone number: the masked text and the reason.
@@ -312,14 +296,22 @@ mod tests {
     }
 
     #[test]
-    fn masking_keeps_two_first_and_three_last_characters() {
+    fn masking_keeps_the_first_and_the_last_three_digits() {
+        // Every spelling is tested in trillet-redact; these are the messages of this crate.
         assert_eq!(mask_phone_number("+1234567890"), "+1******890");
         assert_eq!(mask_phone_number("+14155551234"), "+1*******234");
-        assert_eq!(mask_phone_number("1234567"), "*******");
+        assert_eq!(mask_phone_number("4155551234"), "4******234");
+        assert_eq!(
+            mask_phone_number("4155551234"),
+            crate::mask_phone_numbers("4155551234")
+        );
+        assert_eq!(mask_phone_number("123456"), "******");
         assert_eq!(mask_phone_number(""), "");
-        assert_eq!(mask_phone_number("+1\n34567890"), "+1******890");
-        assert_eq!(mask_phone_number("\u{7}x34567890"), "?x*****890");
-        assert_eq!(mask_phone_number(&"9".repeat(40)), "99******…******999");
+        assert_eq!(mask_phone_number("+1\n34567890"), "***********");
+        assert_eq!(
+            mask_phone_number(&"9".repeat(40)),
+            "***********…***********"
+        );
     }
 
     #[test]
@@ -331,7 +323,7 @@ mod tests {
         );
         assert_eq!(
             error.to_string(),
-            "phone number +1******…******567 has 17 digits; E.164 allows 8 to 15"
+            "phone number +1*************567 has 17 digits; E.164 allows 8 to 15"
         );
         assert_eq!(
             E164PhoneNumber::new("").expect_err("empty").to_string(),

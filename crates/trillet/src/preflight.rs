@@ -16,7 +16,7 @@
 //! assert_eq!(report.problems.len(), 2);
 //! assert_eq!(
 //!     report.problems[0].to_string(),
-//!     "line 3: phone number 41*****000 does not start with `+` (E.164 is `+`, the \
+//!     "line 3: phone number 4******000 does not start with `+` (E.164 is `+`, the \
 //!      country code, then the number)"
 //! );
 //! assert_eq!(report.problems[1].line, 4);
@@ -877,9 +877,9 @@ mod tests {
         check(
             "phone_number,name\n+14155551234,a\n4155551234,b\n+1 415 555 1234,c\n+0123456789,d\n+1234567,e\n,f\n",
             &[
-                "line 3: phone number 41*****234 does not start with `+` (E.164 is `+`, the country code, then \
+                "line 3: phone number 4******234 does not start with `+` (E.164 is `+`, the country code, then \
                  the number)",
-                "line 4: phone number +1**********234 contains characters other than digits after the `+` \
+                "line 4: phone number +1 *** *** *234 contains characters other than digits after the `+` \
                  (remove spaces, dashes, dots and parentheses)",
                 "line 5: phone number +0******789 has 0 right after the `+` (country codes start with 1 to 9)",
                 "line 6: phone number +1***567 has 7 digits; E.164 allows 8 to 15",
@@ -1043,7 +1043,7 @@ mod tests {
             "phone_number,name\r+14155551234,a\r4155551234,b\r",
             &[
                 &bare_cr_at(1),
-                "line 3: phone number 41*****234 does not start with `+` (E.164 is `+`, the country code, then \
+                "line 3: phone number 4******234 does not start with `+` (E.164 is `+`, the country code, then \
                  the number)",
             ],
         );
@@ -1190,16 +1190,16 @@ mod tests {
         assert!(report.is_valid(), "{report}");
         assert_eq!(
             report.columns,
-            ["phone_number", "+1************234", "plan"]
+            ["phone_number", "+1 (***) ***-*234", "plan"]
         );
-        assert_eq!(report.variable_columns, ["+1************234", "plan"]);
+        assert_eq!(report.variable_columns, ["+1 (***) ***-*234", "plan"]);
         assert_eq!(
             report.to_string(),
-            "1 row; variables: +1************234, plan"
+            "1 row; variables: +1 (***) ***-*234, plan"
         );
         check(
             "phone_number,4155551234,4155551234\n+14155551234,x,y\n",
-            &["line 1: the header names column `41*****234` twice"],
+            &["line 1: the header names column `4******234` twice"],
         );
     }
 

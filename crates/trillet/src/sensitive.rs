@@ -5,12 +5,18 @@
 //! types below instead of a `String`, so the derived `Debug` of every generated body
 //! (an agent with its ElevenLabs key, a batch call with its number, ...) hides them. On
 //! the wire they are plain JSON strings.
+//!
+//! Every other field of a generated type that can hold text (variables, metadata,
+//! transcripts, any free-form object) is shown by the `Debug` that `cargo xtask gen`
+//! writes for it through [`MaskedDebug`], which masks the phone numbers in it.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::phone::mask_phone_number;
+/// The `Debug` of generated fields that can hold a caller's text: phone numbers masked.
+pub(crate) use trillet_redact::MaskedDebug;
 
 /// A secret sent to or received from the API (an ElevenLabs key, a Twilio auth token, a
 /// web-call token). `Debug` prints `<redacted>`; [`expose`](Secret::expose) gives the

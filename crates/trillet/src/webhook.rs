@@ -763,7 +763,7 @@ mod tests {
         );
         check_debug(
             r#"{"event":"sms.sent","data":{"to":"415-555-1234","+1 (415) 555-1234":"Ada"}}"#,
-            r#"SmsSent({"+1************234": <string>, "to": <string>})"#,
+            r#"SmsSent({"+1 (***) ***-*234": <string>, "to": <string>})"#,
         );
         check_debug(
             r#"{"event":"call.transferred","data":["+14155551234"]}"#,

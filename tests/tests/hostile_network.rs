@@ -1,0 +1,841 @@
+//! The client against a hostile network: a table of scripted misbehaving servers
+//! ([`trillet_e2e::fault_server`]), each row saying what a safe client must do.
+//!
+//! Every row checks, besides its own outcome and hit counts:
+//! - nothing reached the second server (another host), whatever the first one answered;
+//! - `Display` of the error is one short line;
+//! - `Display`, `Debug` and every `source()` of the error, and everything logged at TRACE
+//!   level by the client, reqwest and hyper, hold neither the API key, the workspace id,
+//!   nor the test number in any spelling, although the servers echo them back.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use trillet::retry::RetryPolicy;
+use trillet::types::{InitiateCallRequest, ListCallHistoryQuery, SendCallRequest};
+use trillet::{Client, ClientBuilder, Error};
+use trillet_e2e::fault_server::{Fault, FaultServer, Reply};
+use trillet_e2e::{API_KEY, WORKSPACE_ID};
+
+/// The number the servers echo back, in the spellings people and systems write it.
+const SPELLINGS: [&str; 9] = [
+    "+14155550173",
+    "+1 (415) 555-0173",
+    "415-555-0173",
+    "415.555.0173",
+    "(415) 555 0173",
+    "001 415 555 0173",
+    "+1.415.555.0173",
+    "%2B14155550173",
+    "14155550173",
+];
+/// The part of the number that must never show, once separators are removed.
+const LAST_SEVEN: &str = "5550173";
+/// The longest one-line `Display` of an error accepted.
+const MAX_DISPLAY: usize = 700;
+
+/// Everything logged by any test of this binary, at TRACE level, from `tracing` (the
+/// client, hyper) and `log` (reqwest).
+fn logs() -> &'static Mutex<Vec<u8>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let writer = Captured(Arc::clone(&logs));
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        static LOGGER: LogRecords = LogRecords;
+        log::set_logger(&LOGGER).expect("one logger");
+        log::set_max_level(log::LevelFilter::Trace);
+        logs
+    })
+}
+
+#[derive(Clone)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("logs").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The `log` records (reqwest's), into the same buffer.
+struct LogRecords;
+
+impl log::Log for LogRecords {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let mut logs = logs().lock().expect("logs");
+        let _ = writeln!(
+            logs,
+            "{} {}: {}",
+            record.level(),
+            record.target(),
+            record.args()
+        );
+    }
+
+    fn flush(&self) {}
+}
+
+/// The operation a row calls.
+#[derive(Clone, Copy, Debug)]
+enum Operation {
+    /// `getAgent`: a `GET`, safe to repeat.
+    GetAgent,
+    /// `sendCall`: places a call, never repeated unless nothing was received.
+    SendCall,
+    /// `initiateCall`: places a call too.
+    InitiateCall,
+    /// `listCallHistory` searching for the test number (it is in the URL's query).
+    SearchCallHistory,
+}
+
+/// What the client must report: the error's kind and its telling details.
+fn describe(result: &Result<(), Error>) -> String {
+    match result {
+        Ok(()) => "ok".to_string(),
+        Err(Error::Api(api)) => format!(
+            "Api {}{}",
+            api.status().as_u16(),
+            if api.body_truncated() { " cut" } else { "" }
+        ),
+        Err(Error::Redirect {
+            status,
+            location_host,
+        }) => format!(
+            "Redirect {} to {}",
+            status.as_u16(),
+            location_host.as_deref().unwrap_or("same host")
+        ),
+        Err(Error::ResponseTooLarge { limit, .. }) => format!("ResponseTooLarge {limit}"),
+        Err(Error::Timeout(_)) => "Timeout".to_string(),
+        Err(Error::Transport(_)) => "Transport".to_string(),
+        Err(Error::Decode(_)) => "Decode".to_string(),
+        Err(other) => format!("unexpected {other:?}"),
+    }
+}
+
+/// One scenario: what the server does, what the client calls, what must come out.
+struct Row {
+    name: &'static str,
+    call: Operation,
+    /// The script, given the base URL of the other host.
+    script: fn(&str) -> Vec<Fault>,
+    /// Settings beyond [`client`]'s.
+    tune: fn(ClientBuilder) -> ClientBuilder,
+    /// [`describe`] of the outcome.
+    outcome: &'static str,
+    /// Requests the server read (`None`: see `connections`).
+    requests: Option<usize>,
+    /// Connections the server accepted (for faults before a request is read).
+    connections: Option<usize>,
+}
+
+fn same(builder: ClientBuilder) -> ClientBuilder {
+    builder
+}
+
+/// 1 MiB success bodies.
+fn small_bodies(builder: ClientBuilder) -> ClientBuilder {
+    builder.max_response_bytes(1024 * 1024)
+}
+
+/// No retries: one attempt per call.
+fn no_retries(builder: ClientBuilder) -> ClientBuilder {
+    builder.max_retries(0)
+}
+
+/// One retry.
+fn one_retry(builder: ClientBuilder) -> ClientBuilder {
+    builder.max_retries(1)
+}
+
+/// Up to 50 retries 100 ms apart, within a 600 ms deadline.
+fn tight_deadline(builder: ClientBuilder) -> ClientBuilder {
+    builder
+        .retry_policy(
+            RetryPolicy::new()
+                .with_max_retries(50)
+                .with_initial_backoff(Duration::from_millis(200))
+                .with_max_backoff(Duration::from_millis(200)),
+        )
+        .deadline(Duration::from_millis(600))
+}
+
+/// A client of `server` with 300 ms attempts, 2 retries with short waits, a 10 s deadline.
+fn client(server: &FaultServer, tune: fn(ClientBuilder) -> ClientBuilder) -> Client {
+    let builder = Client::builder(API_KEY, WORKSPACE_ID)
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(300))
+        .deadline(Duration::from_secs(10))
+        .retry_policy(
+            RetryPolicy::new()
+                .with_max_retries(2)
+                .with_initial_backoff(Duration::from_millis(10))
+                .with_max_backoff(Duration::from_millis(40)),
+        );
+    tune(builder).build().expect("client")
+}
+
+async fn run(client: &Client, call: Operation) -> Result<(), Error> {
+    let number = || SPELLINGS[0].parse().expect("E.164");
+    match call {
+        Operation::GetAgent => client.get_agent("agent_1").await.map(drop),
+        Operation::SendCall => client
+            .send_call(&SendCallRequest::new("agent_1", number()))
+            .await
+            .map(drop),
+        Operation::InitiateCall => client
+            .initiate_call(&InitiateCallRequest::new(number(), "agent_1"))
+            .await
+            .map(drop),
+        Operation::SearchCallHistory => client
+            .list_call_history(&ListCallHistoryQuery {
+                search: Some(SPELLINGS[0].to_string()),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+    }
+}
+
+const AGENT: &str = r#"{"_id": "agent_1", "name": "Front Desk", "status": "active"}"#;
+
+/// An error body echoing the key, the workspace id and the number, as a proxy or a
+/// verbose server might.
+fn echo_body() -> String {
+    format!(
+        r#"{{"error": "Invalid key {API_KEY} for workspace {WORKSPACE_ID}", "details": "cannot call {} ({}; also {}, {}, {}, {}, {}, {})"}}"#,
+        SPELLINGS[0],
+        SPELLINGS[1],
+        SPELLINGS[2],
+        SPELLINGS[3],
+        SPELLINGS[4],
+        SPELLINGS[5],
+        SPELLINGS[6],
+        SPELLINGS[7],
+    )
+}
+
+fn redirect(status: u16, location: &str) -> Fault {
+    Fault::Respond(Reply::json(status, "{}").header("location", location))
+}
+
+fn agent() -> Reply {
+    Reply::json(200, AGENT)
+}
+
+fn http_date_in(seconds: u64) -> String {
+    httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(seconds))
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            name: "GET redirected to another host: not followed, no credentials leave",
+            call: Operation::GetAgent,
+            script: |other| {
+                vec![redirect(
+                    307,
+                    &format!("{other}/v1/api/agents/agent_1?token=x"),
+                )]
+            },
+            tune: same,
+            outcome: "Redirect 307 to localhost",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "GET redirected on the same host: not followed either",
+            call: Operation::GetAgent,
+            script: |_| vec![redirect(308, "/v1/api/agents/agent_2")],
+            tune: same,
+            outcome: "Redirect 308 to same host",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "call-placing POST redirected (307) to another host: body and key stay",
+            call: Operation::SendCall,
+            script: |other| vec![redirect(307, &format!("{other}/v1/api/calls/call"))],
+            tune: same,
+            outcome: "Redirect 307 to localhost",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "302 on initiateCall is an error, never a GET reported as success",
+            call: Operation::InitiateCall,
+            script: |_| vec![redirect(302, "/elsewhere")],
+            tune: same,
+            outcome: "Redirect 302 to same host",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "303 on initiateCall is an error too",
+            call: Operation::InitiateCall,
+            script: |other| vec![redirect(303, &format!("{other}/done"))],
+            tune: same,
+            outcome: "Redirect 303 to localhost",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "a 307 loop sends the call-placing POST once",
+            call: Operation::SendCall,
+            script: |_| vec![redirect(307, "/v1/api/calls/call")],
+            tune: same,
+            outcome: "Redirect 307 to same host",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "GET reset before the request is read: retried",
+            call: Operation::GetAgent,
+            script: |_| vec![Fault::ResetBeforeRequest],
+            tune: same,
+            outcome: "Transport",
+            requests: Some(0),
+            connections: Some(3),
+        },
+        Row {
+            // Retried only when the reset came while connecting (nothing was sent); the
+            // server never reads it, let alone twice.
+            name: "POST reset before the request is read: never read by the server",
+            call: Operation::SendCall,
+            script: |_| vec![Fault::ResetBeforeRequest],
+            tune: same,
+            outcome: "Transport",
+            requests: Some(0),
+            connections: None,
+        },
+        Row {
+            name: "GET reset after the request is read: retried, then the answer",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![
+                    Fault::ResetAfterRequest,
+                    Fault::ResetAfterRequest,
+                    Fault::Respond(agent()),
+                ]
+            },
+            tune: same,
+            outcome: "ok",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "POST reset after the request is read: never sent again",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![
+                    Fault::ResetAfterRequest,
+                    Fault::Respond(Reply::json(200, r#"{"status":"success"}"#)),
+                ]
+            },
+            tune: same,
+            outcome: "Transport",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "GET whose body breaks off after the headers: retried, then the answer",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![
+                    Fault::TruncatedBody {
+                        reply: agent(),
+                        sent: 10,
+                    },
+                    Fault::Respond(agent()),
+                ]
+            },
+            tune: same,
+            outcome: "ok",
+            requests: Some(2),
+            connections: None,
+        },
+        Row {
+            name: "GET whose body always breaks off: retried as the policy allows",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::TruncatedBody {
+                    reply: agent(),
+                    sent: 10,
+                }]
+            },
+            tune: same,
+            outcome: "Transport",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "POST whose body breaks off: not sent again (the call may be placed)",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::TruncatedBody {
+                    reply: Reply::json(200, r#"{"status":"success","callId":"c"}"#),
+                    sent: 5,
+                }]
+            },
+            tune: same,
+            outcome: "Transport",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "GET whose body stalls: times out and is retried",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::StalledBody {
+                    reply: agent(),
+                    sent: 5,
+                    stall: Duration::from_secs(5),
+                }]
+            },
+            tune: same,
+            outcome: "Timeout",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "POST whose body stalls: times out, not sent again",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::StalledBody {
+                    reply: Reply::json(200, r#"{"status":"success"}"#),
+                    sent: 5,
+                    stall: Duration::from_secs(5),
+                }]
+            },
+            tune: same,
+            outcome: "Timeout",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "GET whose body trickles a byte at a time: the attempt's timeout covers the body",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![
+                    Fault::TrickledBody {
+                        reply: agent(),
+                        every: Duration::from_millis(50),
+                        max_bytes: 60,
+                    },
+                    Fault::Respond(agent()),
+                ]
+            },
+            tune: same,
+            outcome: "ok",
+            requests: Some(2),
+            connections: None,
+        },
+        Row {
+            name: "huge success body with a length: refused unread",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::HugeBody {
+                    status: 200,
+                    size: 48 << 20,
+                    prefix: r#"{"_id":""#,
+                    fill: b'a',
+                    suffix: r#""}"#,
+                    declare_length: true,
+                }]
+            },
+            tune: small_bodies,
+            outcome: "ResponseTooLarge 1048576",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "huge chunked success body: read up to the limit only",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::HugeBody {
+                    status: 200,
+                    size: 48 << 20,
+                    prefix: r#"{"_id":""#,
+                    fill: b'a',
+                    suffix: r#""}"#,
+                    declare_length: false,
+                }]
+            },
+            tune: small_bodies,
+            outcome: "ResponseTooLarge 1048576",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "huge 500 body: cut at the error limit, short message",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::HugeBody {
+                    status: 500,
+                    size: 16 << 20,
+                    prefix: r#"{"error":"boom","details":""#,
+                    fill: b'x',
+                    suffix: r#""}"#,
+                    declare_length: true,
+                }]
+            },
+            tune: same,
+            outcome: "Api 500 cut",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "non-UTF-8 success body: a decode error",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(Reply::typed(
+                    200,
+                    "application/json",
+                    vec![0xff, 0xfe, b'{', 0x80],
+                ))]
+            },
+            tune: same,
+            outcome: "Decode",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "non-UTF-8 error body: the status and what can be read",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::Respond(Reply::typed(
+                    400,
+                    "text/plain",
+                    vec![b'b', b'a', b'd', 0xff, 0xfe],
+                ))]
+            },
+            tune: same,
+            outcome: "Api 400",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "HTML 502 page of a proxy: retried for a GET, then its status",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(Reply::typed(
+                    502,
+                    "text/html",
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                ))]
+            },
+            tune: same,
+            outcome: "Api 502",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "HTML login page with 200 (captive portal): a decode error, not success",
+            call: Operation::InitiateCall,
+            script: |_| {
+                vec![Fault::Respond(Reply::typed(
+                    200,
+                    "text/html",
+                    "<html><form>Log in to the Wi-Fi</form></html>",
+                ))]
+            },
+            tune: same,
+            outcome: "Decode",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "429 storm on a call-placing POST: retried (nothing was acted on), then the 429",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(429, r#"{"error":"rate limited"}"#).header("retry-after", "0"),
+                )]
+            },
+            tune: same,
+            outcome: "Api 429",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "Retry-After far beyond the policy: the 429 at once",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(429, "{}").header("retry-after", "86400"),
+                )]
+            },
+            tune: same,
+            outcome: "Api 429",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "Retry-After absurdly large: the 429 at once, no overflow",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(429, "{}").header("retry-after", "99999999999999999999999"),
+                )]
+            },
+            tune: same,
+            outcome: "Api 429",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "Retry-After as a date in the past: retried at once",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(503, "{}").header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"),
+                )]
+            },
+            tune: same,
+            outcome: "Api 503",
+            requests: Some(3),
+            connections: None,
+        },
+        Row {
+            name: "Retry-After as a date a second ahead: waited for, then the answer",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![
+                    Fault::Respond(Reply::json(429, "{}").header("retry-after", &http_date_in(1))),
+                    Fault::Respond(agent()),
+                ]
+            },
+            tune: one_retry,
+            outcome: "ok",
+            requests: Some(2),
+            connections: None,
+        },
+        Row {
+            name: "Retry-After beyond the call's deadline: the 429 at once",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(429, "{}").header("retry-after", "5"),
+                )]
+            },
+            tune: tight_deadline,
+            outcome: "Api 429",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "503 storm: retries stop at the call's deadline",
+            call: Operation::GetAgent,
+            script: |_| vec![Fault::Respond(Reply::json(503, "{}"))],
+            tune: tight_deadline,
+            outcome: "Api 503",
+            // 600 ms of 100-200 ms waits: at least 3 attempts, far fewer than 51.
+            requests: None,
+            connections: None,
+        },
+        Row {
+            name: "error body echoing the key, the workspace and the number: none shown",
+            call: Operation::SendCall,
+            script: |_| {
+                vec![Fault::Respond(
+                    Reply::json(400, &echo_body()).header("x-request-id", "req-14155550173"),
+                )]
+            },
+            tune: same,
+            outcome: "Api 400",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "plain-text error echoing them: none shown",
+            call: Operation::GetAgent,
+            script: |_| {
+                vec![Fault::Respond(Reply::typed(
+                    401,
+                    "text/plain",
+                    format!("bad x-api-key: {API_KEY} calling {}", SPELLINGS[1]),
+                ))]
+            },
+            tune: no_retries,
+            outcome: "Api 401",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "search with the number in the query, connection reset: the URL is not shown",
+            call: Operation::SearchCallHistory,
+            script: |_| vec![Fault::ResetAfterRequest],
+            tune: no_retries,
+            outcome: "Transport",
+            requests: Some(1),
+            connections: None,
+        },
+        Row {
+            name: "search with the number in the query, timeout: the URL is not shown",
+            call: Operation::SearchCallHistory,
+            script: |_| {
+                vec![Fault::StalledBody {
+                    reply: Reply::json(200, "[]"),
+                    sent: 1,
+                    stall: Duration::from_secs(5),
+                }]
+            },
+            tune: no_retries,
+            outcome: "Timeout",
+            requests: Some(1),
+            connections: None,
+        },
+    ]
+}
+
+/// Everything an error prints: `Display`, `Debug` (both forms) and every cause's.
+fn printed(error: &Error) -> String {
+    let mut text = format!("{error}\n{error:?}\n{error:#?}\n");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let _ = writeln!(text, "{cause}\n{cause:?}");
+        source = cause.source();
+    }
+    text
+}
+
+/// The key, the workspace id or the test number in any spelling, in `text`.
+fn leaks(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for secret in [API_KEY, WORKSPACE_ID] {
+        if text.contains(secret) {
+            found.push(format!("credential {secret}"));
+        }
+    }
+    for spelling in SPELLINGS {
+        if text.contains(spelling) {
+            found.push(format!("number spelled {spelling}"));
+        }
+    }
+    let squeezed: String = text
+        .replace("%2B", "+")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '+'))
+        .collect();
+    if squeezed.contains(LAST_SEVEN) {
+        found.push(format!("the digits {LAST_SEVEN}"));
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safe_client_against_misbehaving_servers() {
+    let logs = logs();
+    let mut failures = Vec::new();
+    for row in rows() {
+        let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
+        let server = FaultServer::start((row.script)(&elsewhere.other_host_url())).await;
+        let client = client(&server, row.tune);
+        let result = run(&client, row.call).await;
+        let outcome = describe(&result);
+        let requests = server.hits().len();
+        let mut problems = Vec::new();
+        if outcome != row.outcome {
+            problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
+        }
+        match row.requests {
+            Some(expected) if requests != expected => {
+                problems.push(format!("{requests} requests, expected {expected}"))
+            }
+            None if !(3..=8).contains(&requests) => problems.push(format!(
+                "{requests} requests within the deadline, expected 3 to 8"
+            )),
+            _ => {}
+        }
+        if let Some(expected) = row.connections {
+            let connections = server.connections();
+            if connections != expected {
+                problems.push(format!("{connections} connections, expected {expected}"));
+            }
+        }
+        if !elsewhere.hits().is_empty() || elsewhere.connections() > 0 {
+            problems.push(format!(
+                "the other host was reached: {:?}",
+                elsewhere.hits()
+            ));
+        }
+        if let Err(error) = &result {
+            let line = error.to_string();
+            if line.contains('\n') || line.chars().count() > MAX_DISPLAY {
+                problems.push(format!(
+                    "Display is not one short line ({} chars)",
+                    line.len()
+                ));
+            }
+            for leak in leaks(&printed(error)) {
+                problems.push(format!("the error shows {leak}: {}", printed(error)));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{}:\n  {}", row.name, problems.join("\n  ")));
+        }
+    }
+    let logged = String::from_utf8_lossy(&logs.lock().expect("logs")).into_owned();
+    for leak in leaks(&logged) {
+        failures.push(format!("the logs show {leak}"));
+    }
+    assert!(
+        logged.contains("trillet.request"),
+        "the capture saw no span"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_redirect_error_names_the_host_and_what_to_do() {
+    let server = FaultServer::start(vec![redirect(
+        307,
+        "https://user:pw@evil.example:8443/steal?key=1#x",
+    )])
+    .await;
+    let error = run(&client(&server, same), Operation::SendCall)
+        .await
+        .expect_err("a redirect is an error");
+    let line = error.to_string();
+    assert!(line.contains("307 Temporary Redirect"), "{line}");
+    assert!(line.contains("host evil.example"), "{line}");
+    assert!(line.contains("check the base URL"), "{line}");
+    for hidden in ["user", "pw", "8443", "steal", "key=1", "#x"] {
+        assert!(!line.contains(hidden), "{hidden} in {line}");
+    }
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_cut_error_body_keeps_its_start_and_says_it_was_cut() {
+    let body = format!(r#"{{"error":"quota","details":"{}"}}"#, "y".repeat(200_000));
+    let server = FaultServer::start(vec![Fault::Respond(Reply::json(403, &body))]).await;
+    let error = run(&client(&server, same), Operation::SendCall)
+        .await
+        .expect_err("403");
+    let api = error.api().expect("an API error");
+    assert!(api.body_truncated());
+    assert!(
+        api.message().starts_with(r#"{"error":"quota""#),
+        "{}",
+        api.message()
+    );
+    assert!(error.to_string().chars().count() < MAX_DISPLAY, "{error}");
+}
