@@ -235,6 +235,13 @@ impl Scanner<'_> {
 
     /// Moves past one byte, or one line break.
     fn bump(&mut self) {
+        if let Some(c) = self.at(self.i) {
+            if c.is_ascii() && c != b'\n' && c != b'\r' {
+                self.i += 1;
+                self.col += 1;
+                return;
+            }
+        }
         let len = self.break_len(self.i);
         if len > 0 {
             self.i += len;
@@ -249,8 +256,20 @@ impl Scanner<'_> {
         }
     }
 
+    /// Moves to the next line break (or the end), without consuming it.
     fn skip_to_break(&mut self) {
-        while !self.eof() && self.break_len(self.i) == 0 {
+        loop {
+            // Every line break starts with one of these bytes.
+            let rest = &self.b[self.i..];
+            let n = rest
+                .iter()
+                .position(|&c| matches!(c, b'\n' | b'\r' | 0xC2 | 0xE2))
+                .unwrap_or(rest.len());
+            self.col += rest[..n].iter().filter(|&&c| c & 0xC0 != 0x80).count();
+            self.i += n;
+            if self.eof() || self.break_len(self.i) > 0 {
+                return;
+            }
             self.bump();
         }
     }
@@ -318,11 +337,22 @@ impl Scanner<'_> {
     /// A single- or double-quoted scalar, possibly over several lines.
     fn quoted(&mut self, quote: u8) {
         self.bump();
-        while let Some(c) = self.at(self.i) {
+        loop {
             if self.document_marker() {
                 // libyaml stops with an error; scanning on only finds more.
                 return;
             }
+            // Past the bytes that neither end the scalar nor break a line.
+            while let Some(&c) = self.b.get(self.i) {
+                if c == quote || matches!(c, b'\\' | b'\n' | b'\r' | 0xC2 | 0xE2) {
+                    break;
+                }
+                self.i += 1;
+                if c & 0xC0 != 0x80 {
+                    self.col += 1;
+                }
+            }
+            let Some(c) = self.at(self.i) else { return };
             if c == quote {
                 self.bump();
                 if quote == b'\'' && self.at(self.i) == Some(b'\'') {
@@ -348,7 +378,11 @@ impl Scanner<'_> {
                 break;
             }
             while !self.blankz_at(self.i) {
-                let c = self.b[self.i];
+                self.skip_plain_text();
+                let Some(c) = self.at(self.i) else { break };
+                if self.blankz_at(self.i) {
+                    break;
+                }
                 let value = c == b':'
                     && (self.blankz_at(self.i + 1)
                         || (self.flow > 0
@@ -377,6 +411,25 @@ impl Scanner<'_> {
             }
         }
         self.key_allowed = crossed_break;
+    }
+
+    /// Moves past the bytes that can neither end a plain scalar nor break a line (most of
+    /// them), a shortcut for [`Scanner::bump`] one at a time.
+    fn skip_plain_text(&mut self) {
+        while let Some(&c) = self.b.get(self.i) {
+            let special = match c {
+                b' ' | b'\t' | b'\n' | b'\r' | b':' | 0xC2 | 0xE2 => true,
+                b',' | b'[' | b']' | b'{' | b'}' => self.flow > 0,
+                _ => false,
+            };
+            if special {
+                return;
+            }
+            self.i += 1;
+            if c & 0xC0 != 0x80 {
+                self.col += 1;
+            }
+        }
     }
 
     /// libyaml's `yaml_parser_scan_block_scalar`: the header (`|`, `>`, chomping and
