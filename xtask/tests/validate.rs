@@ -299,6 +299,7 @@ fn help_explains_commands_and_exit_codes() {
     let help = String::from_utf8_lossy(&output.stdout);
     for needle in [
         "EXIT CODES",
+        "LIMITS",
         "invalid/expected.json",
         "--operation <operationId> --request <file.json>",
     ] {
