@@ -89,7 +89,9 @@ EXIT CODES:
     1   --check only: the committed file is stale or missing (the diff says how);
         run `cargo xtask gen` and commit the result
     2   nothing was generated and no file was touched: the document is unreadable,
-        not YAML (file:line:column is named), not an OpenAPI 3.0 document, rejected
+        over 8 MiB, refused before parsing (flow collections nested over 64 deep, a
+        YAML anchor or alias), not YAML (file:line:column is named for these), not an
+        OpenAPI 3.0 document, rejected
         by the generator (or the generator panicked), the removed operations differ
         from HAND_WRITTEN_OPERATIONS, the output could not be written, or the
         arguments are wrong
@@ -216,7 +218,10 @@ impl fmt::Display for Removed {
 #[derive(Debug)]
 pub enum GenError {
     /// A file could not be read.
-    Read { path: String, source: io::Error },
+    Read {
+        path: String,
+        source: trillet_spec::ReadError,
+    },
     /// The document is not YAML, or not the shape of an OpenAPI 3.0 document.
     Parse {
         path: String,
@@ -304,15 +309,16 @@ impl fmt::Display for GenError {
 /// Generates the module in memory from `files.spec`, checking the hand-written list.
 pub fn generate(files: &Files) -> Result<Generated, GenError> {
     let spec_name = display_path(&files.root, &files.spec);
-    let text = fs::read_to_string(&files.spec).map_err(|source| GenError::Read {
-        path: spec_name.clone(),
-        source,
-    })?;
+    let text = trillet_spec::read_to_string_limited(&files.spec, trillet_spec::MAX_DOCUMENT_BYTES)
+        .map_err(|source| GenError::Read {
+            path: spec_name.clone(),
+            source,
+        })?;
     let hand_written_name = display_path(&files.root, &files.hand_written);
     let hand_written_source =
         fs::read_to_string(&files.hand_written).map_err(|source| GenError::Read {
             path: hand_written_name.clone(),
-            source,
+            source: source.into(),
         })?;
     let hand_written = hand_written_operations(&hand_written_source).map_err(|message| {
         GenError::HandWrittenList {
@@ -365,7 +371,27 @@ pub fn render(
 }
 
 /// Parses the YAML text into an OpenAPI document; errors name `file:line:column`.
+///
+/// The text first passes [`trillet_spec::check_document_limits`], as in `xtask validate`:
+/// a document that is too large, nests flow collections too deeply or uses YAML anchors
+/// is refused before serde_norway would spend minutes or gigabytes on it.
 fn parse(text: &str, spec_name: &str) -> Result<OpenAPI, GenError> {
+    trillet_spec::check_document_limits(text).map_err(|error| match error {
+        trillet_spec::LoadError::Refused {
+            message,
+            line,
+            column,
+        } => GenError::Parse {
+            path: spec_name.to_string(),
+            line: line.zip(column),
+            message,
+        },
+        other => GenError::Parse {
+            path: spec_name.to_string(),
+            line: None,
+            message: other.to_string(),
+        },
+    })?;
     let parse_error = |error: serde_norway::Error| GenError::Parse {
         path: spec_name.to_string(),
         line: error.location().map(|l| (l.line(), l.column())),
@@ -1771,6 +1797,25 @@ paths:
             .to_string();
         assert!(message.starts_with("openapi/trillet.yaml:"), "{message}");
         assert!(message.contains("duplicate"), "{message}");
+    }
+
+    #[test]
+    fn pathological_yaml_is_refused_before_parsing_with_file_line_and_column() {
+        let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let cases = [
+            (
+                format!("{head}x: {}\n", "[".repeat(100_000)),
+                "t.yaml:4:68: flow collections (`[`, `{`) nested more than 64 deep",
+            ),
+            (
+                format!("{head}a: &a [x, x]\nb: [*a, *a]\n"),
+                "t.yaml:4:4: a YAML anchor (`&name`): anchors and aliases are refused",
+            ),
+        ];
+        for (text, start) in cases {
+            let message = parse(&text, "t.yaml").expect_err("refused").to_string();
+            assert!(message.starts_with(start), "{message}");
+        }
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! Reads `openapi/trillet.yaml` from disk at run time (edits are seen without rebuilding),
 //! with the same loader as `trillet_spec::SpecValidator::embedded`.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::Value;
-use trillet_spec::{SpecValidator, ValidationError};
+use trillet_spec::{
+    read_to_string_limited, ReadError, SpecValidator, ValidationError, MAX_DOCUMENT_BYTES,
+    MAX_PAYLOAD_BYTES,
+};
 
 use crate::workspace_root;
 
@@ -38,6 +40,15 @@ OPTIONS:
                         (only without --operation).
     -h, --help          Print this help.
 
+LIMITS:
+    A payload file (and each file under openapi/examples/) may hold at most 20 MiB
+    (20971520 bytes), the size of the largest body the API documents; the spec at
+    most 8 MiB. Files are read with that bound, never whole: a larger file, a FIFO
+    or /dev/zero is refused after reading one byte more than the limit. Before it is
+    parsed, the spec is refused if it nests flow collections ([...], {...}) more
+    than 64 deep or uses a YAML anchor (&name) or alias (*name), which could take
+    minutes or gigabytes to parse; the message names the line and column.
+
 EXAMPLE FILES (openapi/examples/):
     Named <operationId>.request[.<slug>].json or
     <operationId>.response.<status>[.<slug>].json, e.g.
@@ -54,9 +65,10 @@ EXIT CODES:
     0   everything validated (and every invalid example was rejected as expected)
     1   some payload or example does not hold (the lines above say which and why)
     2   nothing could be checked: the spec does not load (file and line are named),
-        the payload file is unreadable or not JSON (line and column are named), the
-        operationId is unknown, the operation has no JSON body there, or the
-        arguments are missing or contradict each other
+        or exceeds a limit above; the payload file is unreadable, larger than 20 MiB,
+        or not JSON (line and column are named); the operationId is unknown, the
+        operation has no JSON body there, or the arguments are missing or contradict
+        each other
 ";
 
 enum Direction {
@@ -193,7 +205,7 @@ fn shown(path: &Path) -> String {
 
 /// Loads the spec from disk, or says why not (naming the file and line).
 fn load(spec: &Path) -> Result<SpecValidator, ExitCode> {
-    let text = fs::read_to_string(spec)
+    let text = read_to_string_limited(spec, MAX_DOCUMENT_BYTES)
         .map_err(|error| unusable(&format!("cannot read {}: {error}", shown(spec))))?;
     // The error starts with the line: "cannot load openapi/trillet.yaml: line 12, ...".
     SpecValidator::from_yaml_str(&text)
@@ -261,8 +273,11 @@ fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
         Err(code) => return code,
     };
     let file = payload.file.display();
-    let text = match fs::read_to_string(&payload.file) {
+    let text = match read_to_string_limited(&payload.file, MAX_PAYLOAD_BYTES) {
         Ok(text) => text,
+        Err(error @ ReadError::TooLarge { .. }) => {
+            return unusable(&format!("cannot read {file}: {error} for a payload file"))
+        }
         Err(error) => return unusable(&format!("cannot read {file}: {error}; check the path")),
     };
     let body: Value = match serde_json::from_str(&text) {
@@ -307,7 +322,23 @@ fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use trillet_spec::{EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR};
+    use trillet_spec::{
+        EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
+        MAX_PAYLOAD_BYTES,
+    };
+
+    #[test]
+    fn help_states_the_limits_of_the_library() {
+        // The help spells the limits out; keep it in step with trillet_spec.
+        let mib = |bytes: u64| format!("{} MiB", bytes / (1024 * 1024));
+        assert!(super::HELP.contains(&format!(
+            "at most {}\n    ({MAX_PAYLOAD_BYTES} bytes)",
+            mib(MAX_PAYLOAD_BYTES)
+        )));
+        assert!(super::HELP.contains(&format!("most {}.", mib(MAX_DOCUMENT_BYTES))));
+        assert!(super::HELP.contains(&format!("than {MAX_FLOW_DEPTH} deep")));
+        assert!(super::HELP.contains(&format!("larger than {}", mib(MAX_PAYLOAD_BYTES))));
+    }
 
     #[test]
     fn help_documents_the_file_naming_rule_of_the_library() {

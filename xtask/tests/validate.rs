@@ -1,7 +1,10 @@
 //! `cargo xtask validate`, run as a program: output and exit codes.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use trillet_spec::{MAX_DOCUMENT_BYTES, MAX_PAYLOAD_BYTES};
 
 fn path(relative: &str) -> String {
     let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -129,6 +132,143 @@ fn unusable_input_exits_2_and_says_what_to_do() {
     }
 }
 
+/// A file of this test run in the temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        Scratch(
+            std::env::temp_dir().join(format!("xtask-validate-test-{}-{name}", std::process::id())),
+        )
+    }
+
+    fn with(name: &str, contents: &[u8]) -> Scratch {
+        let scratch = Scratch::new(name);
+        fs::write(&scratch.0, contents).expect("scratch file written");
+        scratch
+    }
+
+    fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn a_payload_at_the_size_limit_is_checked_and_one_byte_more_exits_2() {
+    let limit = usize::try_from(MAX_PAYLOAD_BYTES).expect("fits");
+    // pet.json, padded with trailing spaces (still JSON) to exactly `limit` bytes.
+    let mut body = fs::read(payload("pet.json")).expect("pet.json");
+    body.resize(limit, b' ');
+    let at_limit = Scratch::with("at-limit.json", &body);
+    check(
+        &args(&["--operation", "createPet", "--request", &at_limit.path()]),
+        0,
+        &[format!("{}: valid", at_limit.path())],
+        "",
+    );
+    body.push(b' ');
+    let over = Scratch::with("over-limit.json", &body);
+    check(
+        &args(&["--operation", "createPet", "--request", &over.path()]),
+        2,
+        &[],
+        &format!(
+            "error: cannot read {}: it is larger than the limit of 20 MiB (20971520 bytes) for a payload file",
+            over.path()
+        ),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_payloads_are_read_only_up_to_the_limit_and_exit_2() {
+    let refused = |file: &str| {
+        format!("error: cannot read {file}: it is larger than the limit of 20 MiB (20971520 bytes) for a payload file")
+    };
+    check(
+        &args(&["--operation", "createPet", "--response", "200", "/dev/zero"]),
+        2,
+        &[],
+        &refused("/dev/zero"),
+    );
+
+    // A FIFO fed without end by `yes`: no length to check first, only the bounded read.
+    let fifo = Scratch::new("endless.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo.0)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    let mut writer = Command::new("sh")
+        .args(["-c", "exec yes > \"$0\"", &fifo.path()])
+        .spawn()
+        .expect("yes runs");
+    check(
+        &args(&["--operation", "createPet", "--request", &fifo.path()]),
+        2,
+        &[],
+        &refused(&fifo.path()),
+    );
+    // `yes` ends on its own (a broken pipe) once xtask closes the FIFO.
+    let _ = writer.kill();
+    let _ = writer.wait();
+}
+
+#[test]
+fn a_pathological_spec_exits_2_with_file_line_and_column() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let mut bomb = format!("{head}x:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let aliases = vec![format!("*a{}", level - 1); 9].join(", ");
+        bomb.push_str(&format!("  a{level}: &a{level} [{aliases}]\n"));
+    }
+    let limit = usize::try_from(MAX_DOCUMENT_BYTES).expect("fits");
+    let mut huge = head.to_owned();
+    huge.push_str(&"#".repeat(limit + 1 - huge.len()));
+    let cases = [
+        (
+            "deep.yaml",
+            format!("{head}x: {}\n", "[".repeat(100_000)),
+            "deep.yaml: line 4, column 68: flow collections (`[`, `{`) nested more than 64 deep; \
+             refused before parsing",
+        ),
+        (
+            "bomb.yaml",
+            bomb,
+            "bomb.yaml: line 5, column 7: a YAML anchor (`&name`): anchors and aliases are refused",
+        ),
+        (
+            "huge.yaml",
+            huge,
+            "huge.yaml: it is larger than the limit of 8 MiB (8388608 bytes)",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let spec = Scratch::with(name, text.as_bytes());
+        let pet = payload("pet.json");
+        for arguments in [
+            vec!["--spec", &spec.path()],
+            vec![
+                "--spec",
+                &spec.path(),
+                "--operation",
+                "createPet",
+                "--request",
+                &pet,
+            ],
+        ] {
+            let arguments: Vec<String> = arguments.into_iter().map(str::to_owned).collect();
+            check(&arguments, 2, &[], message);
+        }
+    }
+}
+
 #[test]
 fn checking_all_examples_exits_0_when_everything_holds_and_1_otherwise() {
     let fixtures = PathBuf::from(path("../crates/trillet-spec/tests/fixtures"));
@@ -159,6 +299,7 @@ fn help_explains_commands_and_exit_codes() {
     let help = String::from_utf8_lossy(&output.stdout);
     for needle in [
         "EXIT CODES",
+        "LIMITS",
         "invalid/expected.json",
         "--operation <operationId> --request <file.json>",
     ] {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::bounds::{read_to_string_limited, MAX_PAYLOAD_BYTES};
 use crate::report::ValidationError;
 use crate::validator::SpecValidator;
 
@@ -260,10 +261,11 @@ impl SpecValidator {
     }
 }
 
-/// Reads a JSON file; the error says which line and column are malformed.
+/// Reads a JSON file of at most [`MAX_PAYLOAD_BYTES`]; the error says which line and column
+/// are malformed.
 pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
-    let text =
-        fs::read_to_string(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let text = read_to_string_limited(path, MAX_PAYLOAD_BYTES)
+        .map_err(|error| format!("cannot read the file: {error}"))?;
     serde_json::from_str(&text).map_err(|error| {
         format!(
             "not valid JSON at line {}, column {}: {}",

@@ -25,6 +25,11 @@
 //! [`SpecValidator::validate_examples`]) and over the payload files of `openapi/examples/`
 //! ([`SpecValidator::check_example_files`]); `cargo xtask validate` reports them.
 //!
+//! Inputs are bounded: a document is checked before it is parsed
+//! ([`check_document_limits`]: at most [`MAX_DOCUMENT_BYTES`], flow collections nested at
+//! most [`MAX_FLOW_DEPTH`] deep, no YAML anchors or aliases), and files are read with
+//! [`read_to_string_limited`] (example files: at most [`MAX_PAYLOAD_BYTES`]).
+//!
 //! The target dialect is JSON Schema 2020-12 rather than draft 4: its boolean schemas let a
 //! `readOnly` property in a request become `false`, which fails with an error of its own
 //! (reported as "readOnly property must not be sent in a request"), where draft 4 would
@@ -40,13 +45,19 @@
 //! (`int32`, `binary`, ...) are not. `oneOf` keeps its JSON Schema meaning (exactly one
 //! branch), whatever the `discriminator` says.
 
+mod bounds;
 mod convert;
 mod example_files;
 mod examples;
 mod load;
+mod prescan;
 mod report;
 mod validator;
 
+pub use bounds::{
+    check_document_limits, read_to_string_limited, ReadError, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
+    MAX_PAYLOAD_BYTES,
+};
 pub use convert::Direction;
 pub use example_files::{
     ExampleFileName, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE, FILE_NAME_RULE,

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
+use crate::bounds::check_document_limits;
+
 /// Why an OpenAPI document could not be loaded.
 ///
 /// Returned by [`SpecValidator::from_yaml_str`](crate::SpecValidator::from_yaml_str).
@@ -30,6 +32,18 @@ pub enum LoadError {
         /// What is wrong and what to do about it.
         message: String,
     },
+    /// The text was refused before parsing, because parsing it could take minutes or
+    /// gigabytes: it is larger than [`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES),
+    /// nests flow collections deeper than [`MAX_FLOW_DEPTH`](crate::MAX_FLOW_DEPTH), or
+    /// uses a YAML anchor or alias. See [`check_document_limits`](crate::check_document_limits).
+    Refused {
+        /// Which limit, and what to do about it.
+        message: String,
+        /// 1-based line where the text exceeds the limit (`None` for its size).
+        line: Option<usize>,
+        /// 1-based column where the text exceeds the limit (`None` for its size).
+        column: Option<usize>,
+    },
 }
 
 impl LoadError {
@@ -38,7 +52,7 @@ impl LoadError {
     pub fn line(&self) -> Option<usize> {
         match self {
             LoadError::Syntax { line, .. } => Some(*line),
-            LoadError::Document { line, .. } => *line,
+            LoadError::Document { line, .. } | LoadError::Refused { line, .. } => *line,
         }
     }
 }
@@ -64,15 +78,25 @@ impl fmt::Display for LoadError {
                 }
                 write!(f, "at #{pointer}: {message}")
             }
+            LoadError::Refused {
+                message,
+                line,
+                column,
+            } => match (line, column) {
+                (Some(line), Some(column)) => write!(f, "line {line}, column {column}: {message}"),
+                (Some(line), None) => write!(f, "line {line}: {message}"),
+                _ => write!(f, "{message}"),
+            },
         }
     }
 }
 
 impl std::error::Error for LoadError {}
 
-/// Parses YAML text into JSON. Mapping keys that YAML reads as numbers or booleans
-/// (an unquoted `200:`) become strings, as OpenAPI means them.
+/// Parses YAML text into JSON, after [`check_document_limits`]. Mapping keys that YAML
+/// reads as numbers or booleans (an unquoted `200:`) become strings, as OpenAPI means them.
 pub(crate) fn yaml_to_json(text: &str) -> Result<Value, LoadError> {
+    check_document_limits(text)?;
     let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|error| {
         let (line, column) = error
             .location()

@@ -100,7 +100,9 @@ impl SpecValidator {
     /// [`LoadError::Syntax`] (with line and column) when the text is not YAML;
     /// [`LoadError::Document`] when it is not a usable OpenAPI 3.0 document: a missing or
     /// duplicate `operationId`, a `$ref` that points at nothing, an example without `value`,
-    /// a schema that cannot be compiled.
+    /// a schema that cannot be compiled; [`LoadError::Refused`], before any parsing, when
+    /// the text exceeds a limit of [`check_document_limits`](crate::check_document_limits)
+    /// (size, nesting of flow collections, YAML anchors and aliases).
     pub fn from_yaml_str(text: &str) -> Result<SpecValidator, LoadError> {
         let document = yaml_to_json(text)?;
         let mut builder = Builder::new(text, &document)?;
