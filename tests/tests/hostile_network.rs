@@ -800,6 +800,10 @@ async fn a_safe_client_against_misbehaving_servers() {
         logged.contains("trillet.request"),
         "the capture saw no span"
     );
+    assert!(
+        logged.contains("reqwest::connect"),
+        "the capture saw no reqwest record"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

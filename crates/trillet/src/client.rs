@@ -277,6 +277,8 @@ impl ClientBuilder {
         let http = reqwest::ClientBuilder::new()
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
+            // Every retry is our policy's decision (crate::retry), none reqwest's own.
+            .retry(reqwest::retry::never())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(self.user_agent.clone())
