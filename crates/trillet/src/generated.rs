@@ -337,7 +337,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `createAgent`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct AgentCreate {
         ///Wait between callback attempts, one item per attempt.
         #[serde(
@@ -438,7 +437,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `updateAgent`. Every field is optional; send only what changes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct AgentUpdate {
         ///Wait between callback attempts.
         #[serde(
@@ -1039,7 +1037,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `bindPhoneNumber` (the newer page's fields; the older page's dummy `name` is accepted).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct BindPhoneNumberRequest {
         ///Key/value tags.
         #[serde(
@@ -1421,7 +1418,6 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     }
     ///Body of `createCallFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowCreate {
         ///Identifier of the agent for this flow; a pending phone number of that agent is activated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1658,7 +1654,6 @@ string.
     }
     ///Security settings in `createCallFlow`. The response reports `hipaaCompliance`, "processed from securityOptOut".
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowSecurityCreate {
         ///Public access to the flow.
         #[serde(
@@ -1683,7 +1678,6 @@ string.
     }
     ///Security settings in `updateCallFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowSecurityUpdate {
         ///HIPAA compliance; enabling it also turns off call recording.
         #[serde(
@@ -1810,7 +1804,6 @@ string.
     }
     ///Main configuration of a new call flow (fields of the Create Call Flow page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowSettingsCreate {
         #[serde(
             rename = "callSettings",
@@ -1896,7 +1889,6 @@ string.
     }
     ///Configuration changes in `updateCallFlow` (fields of the Update Call Flow page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowSettingsUpdate {
         #[serde(
             rename = "callSetting",
@@ -1977,7 +1969,6 @@ string.
     }
     ///Body of `updateCallFlow`. Every field is optional; send only what changes (the page marks `promptType` required; send `simple` if the server insists).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct CallFlowUpdate {
         ///Greeting used with `ai_custom`.
         #[serde(
@@ -2799,7 +2790,6 @@ fields are kept.
     }
     ///Body of `createFlowFolder`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct FlowFolderCreate {
         pub color: FolderColor,
         #[serde(rename = "flowType")]
@@ -2820,7 +2810,6 @@ fields are kept.
     }
     ///Body of `updateFlowFolder`. Every field is optional (the page marks `color` and `icon` required; see CURATION.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct FlowFolderUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<FolderColor>,
@@ -2999,7 +2988,6 @@ fields are kept.
     }
     ///A webhook the agent can call during a call, as sent to `createCallFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct FlowWebhookCreate {
         ///Request body template.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3073,7 +3061,6 @@ fields are kept.
     }
     ///A webhook as sent to `updateCallFlow`. Each one sent creates a new webhook, even if one with that name exists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct FlowWebhookUpdate {
         ///Request body template.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3236,7 +3223,6 @@ fields are kept.
     }
     ///Body of `addFlowToFolder`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct FolderFlowAssignment {
         ///Identifier of the call flow or message flow.
         #[serde(rename = "pathwayId")]
@@ -3341,7 +3327,6 @@ fields are kept.
     }
     ///Body of `generateMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct GenerateMessageRequest {
         ///Send the generated message automatically (after the flow's delay).
         pub autopilot: bool,
@@ -3395,7 +3380,6 @@ fields are kept.
     }
     ///Body of `initiateCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct InitiateCallRequest {
         ///Identifier of the agent that places the call.
         pub call_agent_id: ::std::string::String,
@@ -3498,7 +3482,6 @@ fields are kept.
     }
     ///Body of `createKnowledgeBase`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct KnowledgeBaseCreate {
         ///What it holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3741,7 +3724,6 @@ fields are kept.
     }
     ///Body of `applyMessageAction`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageActionRequest {
         pub metadata: MessageActionMetadata,
     }
@@ -3912,7 +3894,6 @@ fields are kept.
     }
     ///Body of `createMessageFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageFlowCreate {
         ///Identifier of the omni-flow agent that writes the messages.
         pub agent: ::std::string::String,
@@ -4021,7 +4002,6 @@ puts the working-hours fields directly here; the response and the
 update page nest them under `workingHours`. Both are accepted.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageFlowResponseSettingsCreate {
         ///Seconds to wait before replying.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4115,7 +4095,6 @@ update page nest them under `workingHours`. Both are accepted.
     }
     ///Settings in `createMessageFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageFlowSettingsCreate {
         #[serde(
             rename = "emailSettings",
@@ -4141,7 +4120,6 @@ update page nest them under `workingHours`. Both are accepted.
     }
     ///Settings in `updateMessageFlow`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageFlowSettingsUpdate {
         #[serde(
             rename = "emailSettings",
@@ -4167,7 +4145,6 @@ update page nest them under `workingHours`. Both are accepted.
     }
     ///Body of `updateMessageFlow`. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct MessageFlowUpdate {
         ///What the flow handles.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4280,7 +4257,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `createOmniFlowAgent`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct OmniFlowAgentCreate {
         /**Name of the language model that writes the agent's replies. The set
 grows as Trillet adds models, so any string is accepted. Known values:
@@ -4311,7 +4287,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `updateOmniFlowAgent`. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct OmniFlowAgentUpdate {
         /**Name of the language model that writes the agent's replies. The set
 grows as Trillet adds models, so any string is accepted. Known values:
@@ -4459,7 +4434,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `updatePhoneNumberConfig`. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct PhoneNumberConfigUpdate {
         ///Agent to bind the number to.
         #[serde(
@@ -4913,7 +4887,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `purchasePhoneNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct PurchasePhoneNumberRequest {
         ///Regulatory address id, required in some countries.
         #[serde(
@@ -5073,7 +5046,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `registerExternalNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct RegisterExternalNumberRequest {
         pub credentials: TwilioCredentials,
         #[serde(rename = "phoneNumber")]
@@ -5092,7 +5064,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `removeAgentFromCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct RemoveAgentRequest {
         ///Identity of the AI agent participant (see `ActiveCallParticipant.identity`).
         #[serde(rename = "participantIdentity")]
@@ -5193,7 +5164,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Body of `sendCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct SendCallRequest {
         ///Identifier of the agent that handles the call.
         #[serde(rename = "agentId")]
@@ -5297,7 +5267,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     }
     ///Form fields of `startBatch` (`multipart/form-data`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct StartBatchRequest {
         ///Identifier of the agent that makes the calls.
         #[serde(rename = "agentId")]
@@ -5510,7 +5479,6 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     }
     ///Twilio account credentials. Secrets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct TwilioCredentials {
         ///Twilio account SID.
         #[serde(rename = "accountSid")]
@@ -5555,7 +5523,6 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     }
     ///Body of `connectWebCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct WebCallConnectRequest {
         ///Identifier of the agent to talk to.
         #[serde(rename = "agentId")]
@@ -5574,7 +5541,6 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     }
     ///Body of `disconnectWebCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(deny_unknown_fields)]
     pub struct WebCallDisconnectRequest {
         ///Room of the web call session to end.
         #[serde(rename = "roomName")]
