@@ -210,6 +210,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub current_node: ::std::option::Option<::std::string::String>,
+        ///Language model used when `llmModel` fails.
+        #[serde(
+            rename = "fallbackLlmModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_llm_model: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "fallbackSttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_stt_provider: ::std::option::Option<SpeechToTextProvider>,
         ///Wait between callback attempts.
         #[serde(
             rename = "gapBetweenEachAttemptForSmartCallback",
@@ -246,19 +257,22 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Name of the agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Identifier of the call flow the agent runs (returned by the live API; not on the docs' pages).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pathway: ::std::option::Option<::std::string::String>,
         ///Single phone number id, seen in older responses.
         #[serde(
             rename = "phoneNumberId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number_id: ::std::option::Option<::std::string::String>,
-        ///Phone numbers of the agent (identifiers; some pages show objects, so items are not typed).
+        ///Phone numbers of the agent, each an identifier or the phone-number record populated as an object (both seen live).
         #[serde(
             rename = "phoneNumberIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub phone_number_ids: ::std::vec::Vec<::serde_json::Value>,
+        pub phone_number_ids: ::std::vec::Vec<PhoneNumberReference>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub settings: ::std::option::Option<AgentSettings>,
         ///Whether smart callback is on.
@@ -270,6 +284,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///State of the agent. Known values `pending`, `ready`, `error`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "sttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stt_provider: ::std::option::Option<SpeechToTextProvider>,
+        ///Instructions of the agent's language model.
+        #[serde(
+            rename = "systemPrompt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub system_prompt: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "ttsModel",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -296,6 +321,12 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Custom variables stored with the agent.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Web site the agent may draw on.
+        #[serde(
+            rename = "websiteUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub website_url: ::std::option::Option<::std::string::String>,
         ///Workspace of the agent.
         #[serde(
             rename = "workspaceId",
@@ -309,6 +340,8 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("active_sessions", &self.active_sessions)
                 .field("created_at", &MaskedDebug(&self.created_at))
                 .field("current_node", &MaskedDebug(&self.current_node))
+                .field("fallback_llm_model", &MaskedDebug(&self.fallback_llm_model))
+                .field("fallback_stt_provider", &self.fallback_stt_provider)
                 .field(
                     "gap_between_each_attempt_for_smart_callback",
                     &self.gap_between_each_attempt_for_smart_callback,
@@ -320,17 +353,21 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                     &self.max_attempts_for_smart_callback,
                 )
                 .field("name", &MaskedDebug(&self.name))
+                .field("pathway", &MaskedDebug(&self.pathway))
                 .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
-                .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
+                .field("phone_number_ids", &self.phone_number_ids)
                 .field("settings", &self.settings)
                 .field("smart_callback", &self.smart_callback)
                 .field("status", &MaskedDebug(&self.status))
+                .field("stt_provider", &self.stt_provider)
+                .field("system_prompt", &MaskedDebug(&self.system_prompt))
                 .field("tts_model", &self.tts_model)
                 .field("type_", &MaskedDebug(&self.type_))
                 .field("updated_at", &MaskedDebug(&self.updated_at))
                 .field("user_id", &MaskedDebug(&self.user_id))
                 .field("v", &self.v)
                 .field("variables", &MaskedDebug(&self.variables))
+                .field("website_url", &MaskedDebug(&self.website_url))
                 .field("workspace_id", &MaskedDebug(&self.workspace_id))
                 .finish()
         }
@@ -338,6 +375,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///Body of `createAgent`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct AgentCreate {
+        ///Language model used when `llmModel` fails, e.g. `gemini-3.1-flash-lite` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "fallbackLlmModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_llm_model: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "fallbackSttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_stt_provider: ::std::option::Option<SpeechToTextProvider>,
         ///Wait between callback attempts, one item per attempt.
         #[serde(
             rename = "gapBetweenEachAttemptForSmartCallback",
@@ -382,6 +430,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub smart_callback: ::std::option::Option<bool>,
+        #[serde(
+            rename = "sttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stt_provider: ::std::option::Option<SpeechToTextProvider>,
+        ///Instructions of the agent's language model (sent by live clients and stored; not on the docs' pages).
+        #[serde(
+            rename = "systemPrompt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub system_prompt: ::std::option::Option<::std::string::String>,
         #[serde(rename = "ttsModel")]
         pub tts_model: TtsModelCreate,
         ///Kind of agent. Call agents are `voice` (the only value documented).
@@ -390,10 +449,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Custom variables stored with the agent.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Web site the agent may draw on (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "websiteUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub website_url: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for AgentCreate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("AgentCreate")
+                .field("fallback_llm_model", &MaskedDebug(&self.fallback_llm_model))
+                .field("fallback_stt_provider", &self.fallback_stt_provider)
                 .field(
                     "gap_between_each_attempt_for_smart_callback",
                     &self.gap_between_each_attempt_for_smart_callback,
@@ -407,37 +474,100 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
                 .field("settings", &self.settings)
                 .field("smart_callback", &self.smart_callback)
+                .field("stt_provider", &self.stt_provider)
+                .field("system_prompt", &MaskedDebug(&self.system_prompt))
                 .field("tts_model", &self.tts_model)
                 .field("type_", &MaskedDebug(&self.type_))
                 .field("variables", &MaskedDebug(&self.variables))
+                .field("website_url", &MaskedDebug(&self.website_url))
                 .finish()
+        }
+    }
+    /**A call agent as another resource refers to it: its identifier, or the agent
+populated as an object (at least `_id`). The docs show identifiers; the live
+API returns populated objects in call-flow lists and phone-number records.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(untagged)]
+    pub enum AgentReference {
+        String(::std::string::String),
+        AgentSummary(AgentSummary),
+    }
+    impl ::std::fmt::Debug for AgentReference {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(field_0) => {
+                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
+                }
+                Self::AgentSummary(field_0) => {
+                    f.debug_tuple("AgentSummary").field(field_0).finish()
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<AgentSummary> for AgentReference {
+        fn from(value: AgentSummary) -> Self {
+            Self::AgentSummary(value)
         }
     }
     ///Speaking settings of an agent. Other keys are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct AgentSettings {
-        ///Speaking rate of the voice, 0 to 1.
+        ///Model of the voice provider, e.g. `arcana` or `mistv3` for Rime (sent by live clients; not on the docs' pages).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<::std::string::String>,
+        ///Speaking rate of the voice. The docs give 0 to 1; live agents run at 1.05 and 1.06, so the range is not enforced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<f64>,
-        ///Creativity of the language model, 0 to 1.
+        ///Creativity of the language model; the docs give 0 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<f64>,
-        ///Volume of the voice, 0 to 1.
+        ///Volume of the voice; the docs give 0 to 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub volume: ::std::option::Option<f64>,
     }
     impl ::std::fmt::Debug for AgentSettings {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("AgentSettings")
+                .field("model", &MaskedDebug(&self.model))
                 .field("speed", &self.speed)
                 .field("temperature", &self.temperature)
                 .field("volume", &self.volume)
                 .finish()
         }
     }
+    ///A call agent populated inside another resource; other fields of `Agent` may be present.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct AgentSummary {
+        ///Identifier of the agent.
+        #[serde(rename = "_id")]
+        pub id: ::std::string::String,
+        ///Name of the agent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for AgentSummary {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AgentSummary")
+                .field("id", &MaskedDebug(&self.id))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
     ///Body of `updateAgent`. Every field is optional; send only what changes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct AgentUpdate {
+        ///Language model used when `llmModel` fails, e.g. `gemini-3.1-flash-lite` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "fallbackLlmModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_llm_model: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "fallbackSttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fallback_stt_provider: ::std::option::Option<SpeechToTextProvider>,
         ///Wait between callback attempts.
         #[serde(
             rename = "gapBetweenEachAttemptForSmartCallback",
@@ -471,6 +601,9 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///New name of the agent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Identifier of the call flow the agent runs. Creating a call flow with `agent` set does not set it; live clients link the two with this field (not on the docs' pages).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pathway: ::std::option::Option<::std::string::String>,
         ///Identifiers of the phone numbers the agent uses.
         #[serde(
             rename = "phoneNumberIds",
@@ -487,6 +620,17 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         )]
         pub smart_callback: ::std::option::Option<bool>,
         #[serde(
+            rename = "sttProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stt_provider: ::std::option::Option<SpeechToTextProvider>,
+        ///Instructions of the agent's language model (sent by live clients and stored; not on the docs' pages).
+        #[serde(
+            rename = "systemPrompt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub system_prompt: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "ttsModel",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -494,10 +638,18 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         ///Custom variables stored with the agent.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub variables: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Web site the agent may draw on (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "websiteUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub website_url: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for AgentUpdate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("AgentUpdate")
+                .field("fallback_llm_model", &MaskedDebug(&self.fallback_llm_model))
+                .field("fallback_stt_provider", &self.fallback_stt_provider)
                 .field(
                     "gap_between_each_attempt_for_smart_callback",
                     &self.gap_between_each_attempt_for_smart_callback,
@@ -508,11 +660,15 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                     &self.max_attempts_for_smart_callback,
                 )
                 .field("name", &MaskedDebug(&self.name))
+                .field("pathway", &MaskedDebug(&self.pathway))
                 .field("phone_number_ids", &MaskedDebug(&self.phone_number_ids))
                 .field("settings", &self.settings)
                 .field("smart_callback", &self.smart_callback)
+                .field("stt_provider", &self.stt_provider)
+                .field("system_prompt", &MaskedDebug(&self.system_prompt))
                 .field("tts_model", &self.tts_model)
                 .field("variables", &MaskedDebug(&self.variables))
+                .field("website_url", &MaskedDebug(&self.website_url))
                 .finish()
         }
     }
@@ -1230,9 +1386,9 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     ///A call flow as returned by the API. Servers may add fields; they are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CallFlow {
-        ///Identifier of the agent of the flow.
+        ///Agent of the flow: an identifier, the agent populated as an object (what the live API returns in lists), or `null`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agent: ::std::option::Option<::std::string::String>,
+        pub agent: ::std::option::Option<AgentReference>,
         ///Webhook URL for agent events.
         #[serde(
             rename = "agentWebhookUrl",
@@ -1375,7 +1531,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
     impl ::std::fmt::Debug for CallFlow {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CallFlow")
-                .field("agent", &MaskedDebug(&self.agent))
+                .field("agent", &self.agent)
                 .field("agent_webhook_url", &MaskedDebug(&self.agent_webhook_url))
                 .field("created_at", &MaskedDebug(&self.created_at))
                 .field("current_prompt_id", &MaskedDebug(&self.current_prompt_id))
@@ -1752,6 +1908,14 @@ string.
         pub response_settings: ::std::option::Option<ResponseSettings>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<CallFlowSecurity>,
+        #[serde(
+            rename = "speechSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub speech_setting: ::std::option::Option<SpeechSetting>,
+        ///Tools the agent may use during a call.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tools: ::std::vec::Vec<FlowTool>,
         ///Call transfer targets.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub transfers: ::std::vec::Vec<::serde_json::Value>,
@@ -1794,6 +1958,8 @@ string.
                 .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
                 .field("response_settings", &self.response_settings)
                 .field("security", &self.security)
+                .field("speech_setting", &self.speech_setting)
+                .field("tools", &self.tools)
                 .field("transfers", &MaskedDebug(&self.transfers))
                 .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
                 .field("webhooks", &self.webhooks)
@@ -1805,6 +1971,17 @@ string.
     ///Main configuration of a new call flow (fields of the Create Call Flow page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowSettingsCreate {
+        ///Let the agent end the call (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "allowAgentHangUp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_agent_hang_up: ::std::option::Option<bool>,
+        #[serde(
+            rename = "callSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_setting: ::std::option::Option<CallSetting>,
         #[serde(
             rename = "callSettings",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1822,23 +1999,65 @@ string.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_location: ::std::option::Option<::std::string::String>,
+        ///Add end-of-call instructions to the prompt (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableEndCallInstructions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_end_call_instructions: ::std::option::Option<bool>,
         ///More human-like voice and tone.
         #[serde(
             rename = "enableHumanLikeVoiceAndTone",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub enable_human_like_voice_and_tone: ::std::option::Option<bool>,
-        ///Knowledge bases the agent may use (items not described).
+        ///Record calls of the flow (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableRecording",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_recording: ::std::option::Option<bool>,
+        ///Add transfer instructions to the prompt (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableTransferInstructions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_transfer_instructions: ::std::option::Option<bool>,
+        ///Answer inbound calls sooner (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "fasterInboundPickup",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub faster_inbound_pickup: ::std::option::Option<bool>,
+        ///Remember web-demo callers by identifier (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "identifierBasedWebDemoMemory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identifier_based_web_demo_memory: ::std::option::Option<bool>,
+        ///Knowledge bases the agent may use, each an identifier (what live clients send) or an object.
         #[serde(
             rename = "knowledgeBases",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub knowledge_bases: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub knowledge_bases: ::std::vec::Vec<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<CallFlowSecurityCreate>,
+        #[serde(
+            rename = "speechSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub speech_setting: ::std::option::Option<SpeechSetting>,
+        ///Give the agent the current time (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "timeContextEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub time_context_enabled: ::std::option::Option<bool>,
+        ///Tools the agent may use during a call, e.g. `{"name": "end_call", "enabled": true}` (sent by live clients; the server replaces the whole list on update, so send every tool).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tools: ::std::vec::Vec<FlowTool>,
         ///Call transfer targets (items not described).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub transfers: ::std::vec::Vec<
@@ -1867,6 +2086,8 @@ string.
     impl ::std::fmt::Debug for CallFlowSettingsCreate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CallFlowSettingsCreate")
+                .field("allow_agent_hang_up", &self.allow_agent_hang_up)
+                .field("call_setting", &self.call_setting)
                 .field("call_settings", &self.call_settings)
                 .field(
                     "custom_welcome_message",
@@ -1874,11 +2095,28 @@ string.
                 )
                 .field("customer_location", &MaskedDebug(&self.customer_location))
                 .field(
+                    "enable_end_call_instructions",
+                    &self.enable_end_call_instructions,
+                )
+                .field(
                     "enable_human_like_voice_and_tone",
                     &self.enable_human_like_voice_and_tone,
                 )
+                .field("enable_recording", &self.enable_recording)
+                .field(
+                    "enable_transfer_instructions",
+                    &self.enable_transfer_instructions,
+                )
+                .field("faster_inbound_pickup", &self.faster_inbound_pickup)
+                .field(
+                    "identifier_based_web_demo_memory",
+                    &self.identifier_based_web_demo_memory,
+                )
                 .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
                 .field("security", &self.security)
+                .field("speech_setting", &self.speech_setting)
+                .field("time_context_enabled", &self.time_context_enabled)
+                .field("tools", &self.tools)
                 .field("transfers", &MaskedDebug(&self.transfers))
                 .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
                 .field("webhooks", &self.webhooks)
@@ -1890,23 +2128,65 @@ string.
     ///Configuration changes in `updateCallFlow` (fields of the Update Call Flow page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowSettingsUpdate {
+        ///Let the agent end the call (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "allowAgentHangUp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_agent_hang_up: ::std::option::Option<bool>,
         #[serde(
             rename = "callSetting",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub call_setting: ::std::option::Option<CallSetting>,
+        ///Greeting used with `ai_custom`.
+        #[serde(
+            rename = "customWelcomeMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_welcome_message: ::std::option::Option<::std::string::String>,
         ///Where the customers are, e.g. `new york`.
         #[serde(
             rename = "customerLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_location: ::std::option::Option<::std::string::String>,
+        ///Add end-of-call instructions to the prompt (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableEndCallInstructions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_end_call_instructions: ::std::option::Option<bool>,
         ///More human-like voice and tone.
         #[serde(
             rename = "enableHumanLikeVoiceAndTone",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub enable_human_like_voice_and_tone: ::std::option::Option<bool>,
+        ///Record calls of the flow (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableRecording",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_recording: ::std::option::Option<bool>,
+        ///Add transfer instructions to the prompt (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableTransferInstructions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_transfer_instructions: ::std::option::Option<bool>,
+        ///Answer inbound calls sooner (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "fasterInboundPickup",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub faster_inbound_pickup: ::std::option::Option<bool>,
+        ///Remember web-demo callers by identifier (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "identifierBasedWebDemoMemory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identifier_based_web_demo_memory: ::std::option::Option<bool>,
         ///Files of the flow's knowledge base.
         #[serde(
             rename = "knowledgeBaseFiles",
@@ -1914,15 +2194,13 @@ string.
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub knowledge_base_files: ::std::vec::Vec<KnowledgeBaseFile>,
-        ///Knowledge bases the agent may use (items not described).
+        ///Knowledge bases the agent may use, each an identifier (what live clients send) or an object.
         #[serde(
             rename = "knowledgeBases",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub knowledge_bases: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub knowledge_bases: ::std::vec::Vec<::serde_json::Value>,
         #[serde(
             rename = "responseSettings",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1930,6 +2208,20 @@ string.
         pub response_settings: ::std::option::Option<ResponseSettings>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub security: ::std::option::Option<CallFlowSecurityUpdate>,
+        #[serde(
+            rename = "speechSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub speech_setting: ::std::option::Option<SpeechSetting>,
+        ///Give the agent the current time (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "timeContextEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub time_context_enabled: ::std::option::Option<bool>,
+        ///Tools the agent may use during a call, e.g. `{"name": "end_call", "enabled": true}` (sent by live clients; the server replaces the whole list on update, so send every tool).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tools: ::std::vec::Vec<FlowTool>,
         ///Call transfer targets (items not described).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub transfers: ::std::vec::Vec<
@@ -1941,6 +2233,11 @@ string.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub utilize_prior_calls_context: ::std::option::Option<bool>,
+        #[serde(
+            rename = "welcomeMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub welcome_message: ::std::option::Option<WelcomeMessageMode>,
         ///Seconds before the welcome message.
         #[serde(
             rename = "welcomeMessageDelay",
@@ -1951,18 +2248,41 @@ string.
     impl ::std::fmt::Debug for CallFlowSettingsUpdate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CallFlowSettingsUpdate")
+                .field("allow_agent_hang_up", &self.allow_agent_hang_up)
                 .field("call_setting", &self.call_setting)
+                .field(
+                    "custom_welcome_message",
+                    &MaskedDebug(&self.custom_welcome_message),
+                )
                 .field("customer_location", &MaskedDebug(&self.customer_location))
+                .field(
+                    "enable_end_call_instructions",
+                    &self.enable_end_call_instructions,
+                )
                 .field(
                     "enable_human_like_voice_and_tone",
                     &self.enable_human_like_voice_and_tone,
+                )
+                .field("enable_recording", &self.enable_recording)
+                .field(
+                    "enable_transfer_instructions",
+                    &self.enable_transfer_instructions,
+                )
+                .field("faster_inbound_pickup", &self.faster_inbound_pickup)
+                .field(
+                    "identifier_based_web_demo_memory",
+                    &self.identifier_based_web_demo_memory,
                 )
                 .field("knowledge_base_files", &self.knowledge_base_files)
                 .field("knowledge_bases", &MaskedDebug(&self.knowledge_bases))
                 .field("response_settings", &self.response_settings)
                 .field("security", &self.security)
+                .field("speech_setting", &self.speech_setting)
+                .field("time_context_enabled", &self.time_context_enabled)
+                .field("tools", &self.tools)
                 .field("transfers", &MaskedDebug(&self.transfers))
                 .field("utilize_prior_calls_context", &self.utilize_prior_calls_context)
+                .field("welcome_message", &self.welcome_message)
                 .field("welcome_message_delay", &self.welcome_message_delay)
                 .finish()
         }
@@ -1970,6 +2290,9 @@ string.
     ///Body of `updateCallFlow`. Every field is optional; send only what changes (the page marks `promptType` required; send `simple` if the server insists).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallFlowUpdate {
+        ///Identifier of the agent of the flow (sent by live clients with the rest of the flow; not on the update page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<::std::string::String>,
         ///Greeting used with `ai_custom`.
         #[serde(
             rename = "customWelcomeMessage",
@@ -2025,6 +2348,7 @@ string.
     impl ::std::fmt::Debug for CallFlowUpdate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CallFlowUpdate")
+                .field("agent", &MaskedDebug(&self.agent))
                 .field(
                     "custom_welcome_message",
                     &MaskedDebug(&self.custom_welcome_message),
@@ -2239,18 +2563,36 @@ is here; other keys are kept.
     ///Call limits and behaviour (`settings.callSetting` on the update and get pages, `settings.callSettings` on the create page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct CallSetting {
-        ///Seconds of silence after which the call ends. Recommended on update.
+        ///Compliance monitoring of calls (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableComplianceMonitoring",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_compliance_monitoring: ::std::option::Option<bool>,
+        ///Cache language-model answers (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "enableLlmCache",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_llm_cache: ::std::option::Option<bool>,
+        ///Seconds of silence after which the call ends (not negative). Recommended on update.
         #[serde(
             rename = "endCallOnSilence",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_call_on_silence: ::std::option::Option<f64>,
-        ///Longest call, in seconds. Recommended on update.
+        ///Longest call, in seconds (not negative; live clients send `1800`). Recommended on update.
         #[serde(
             rename = "maxCallDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub max_call_duration: ::std::option::Option<f64>,
+        ///Language model of the post-call analysis (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "postCallAnalysisModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub post_call_analysis_model: ::std::option::Option<::std::string::String>,
         ///Reminder messages (items not described).
         #[serde(
             rename = "reminderMessages",
@@ -2270,8 +2612,17 @@ is here; other keys are kept.
     impl ::std::fmt::Debug for CallSetting {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CallSetting")
+                .field(
+                    "enable_compliance_monitoring",
+                    &self.enable_compliance_monitoring,
+                )
+                .field("enable_llm_cache", &self.enable_llm_cache)
                 .field("end_call_on_silence", &self.end_call_on_silence)
                 .field("max_call_duration", &self.max_call_duration)
+                .field(
+                    "post_call_analysis_model",
+                    &MaskedDebug(&self.post_call_analysis_model),
+                )
                 .field("reminder_messages", &MaskedDebug(&self.reminder_messages))
                 .field("trillet_voice_guard", &self.trillet_voice_guard)
                 .finish()
@@ -2683,6 +3034,88 @@ fields are kept.
                 .finish()
         }
     }
+    ///SIP credentials of a number brought from another provider.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(transparent)]
+    pub struct ExternalNumberCredentials(
+        pub ::std::option::Option<ExternalNumberCredentialsInner>,
+    );
+    impl ::std::fmt::Debug for ExternalNumberCredentials {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("ExternalNumberCredentials").field(&self.0).finish()
+        }
+    }
+    impl ::std::ops::Deref for ExternalNumberCredentials {
+        type Target = ::std::option::Option<ExternalNumberCredentialsInner>;
+        fn deref(&self) -> &::std::option::Option<ExternalNumberCredentialsInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ExternalNumberCredentials>
+    for ::std::option::Option<ExternalNumberCredentialsInner> {
+        fn from(value: ExternalNumberCredentials) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ExternalNumberCredentialsInner>>
+    for ExternalNumberCredentials {
+        fn from(value: ::std::option::Option<ExternalNumberCredentialsInner>) -> Self {
+            Self(value)
+        }
+    }
+    ///SIP credentials of a number brought from another provider.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct ExternalNumberCredentialsInner {
+        ///Whether a `+` is put before dialled numbers.
+        #[serde(
+            rename = "appendPlus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub append_plus: ::std::option::Option<bool>,
+        ///Connection of the provider.
+        #[serde(
+            rename = "connectionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub connection_id: ::std::option::Option<::std::string::String>,
+        ///Name of the connection.
+        #[serde(
+            rename = "connectionName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub connection_name: ::std::option::Option<::std::string::String>,
+        ///SIP domain.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<crate::Secret>,
+        ///Provider of the number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///SIP URI.
+        #[serde(
+            rename = "sipUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sip_uri: ::std::option::Option<::std::string::String>,
+        ///SIP user name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for ExternalNumberCredentialsInner {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ExternalNumberCredentialsInner")
+                .field("append_plus", &self.append_plus)
+                .field("connection_id", &MaskedDebug(&self.connection_id))
+                .field("connection_name", &MaskedDebug(&self.connection_name))
+                .field("domain", &MaskedDebug(&self.domain))
+                .field("password", &self.password)
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("sip_uri", &MaskedDebug(&self.sip_uri))
+                .field("username", &MaskedDebug(&self.username))
+                .finish()
+        }
+    }
     ///Node/edge configuration for complex call routing.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowData {
@@ -2853,6 +3286,32 @@ fields are kept.
                 .field("data", &MaskedDebug(&self.data))
                 .field("id", &MaskedDebug(&self.id))
                 .field("type_", &MaskedDebug(&self.type_))
+                .finish()
+        }
+    }
+    ///A tool of a call flow's agent, e.g. `{"name": "end_call", "description": "...", "enabled": true}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct FlowTool {
+        ///What the tool does, for the language model.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the agent may use it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Where the tool applies (items not described).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub locations: ::std::vec::Vec<::serde_json::Value>,
+        ///Name of the tool.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for FlowTool {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("FlowTool")
+                .field("description", &MaskedDebug(&self.description))
+                .field("enabled", &self.enabled)
+                .field("locations", &MaskedDebug(&self.locations))
+                .field("name", &MaskedDebug(&self.name))
                 .finish()
         }
     }
@@ -3454,6 +3913,12 @@ fields are kept.
         ///Name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Text of the knowledge base (returned by the live API).
+        #[serde(
+            rename = "textContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub text_content: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(
             rename = "updatedAt",
@@ -3475,6 +3940,7 @@ fields are kept.
                 .field("files", &self.files)
                 .field("id", &MaskedDebug(&self.id))
                 .field("name", &MaskedDebug(&self.name))
+                .field("text_content", &MaskedDebug(&self.text_content))
                 .field("updated_at", &MaskedDebug(&self.updated_at))
                 .field("workspace_id", &MaskedDebug(&self.workspace_id))
                 .finish()
@@ -3486,14 +3952,28 @@ fields are kept.
         ///What it holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Small-business knowledge base (sent by live clients; not on the docs' page).
+        #[serde(
+            rename = "isSMB",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_smb: ::std::option::Option<bool>,
         ///Name of the knowledge base.
         pub name: ::std::string::String,
+        ///Text of the knowledge base (live clients send a JSON document as a string).
+        #[serde(
+            rename = "textContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub text_content: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for KnowledgeBaseCreate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("KnowledgeBaseCreate")
                 .field("description", &MaskedDebug(&self.description))
+                .field("is_smb", &self.is_smb)
                 .field("name", &MaskedDebug(&self.name))
+                .field("text_content", &MaskedDebug(&self.text_content))
                 .finish()
         }
     }
@@ -4551,12 +5031,12 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///A phone number of the workspace. Other keys are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PhoneNumberRecord {
-        ///Call agent of the number.
+        ///Call agent of the number: an identifier, the agent populated as an object, or `null` (all seen live).
         #[serde(
             rename = "agentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub agent_id: ::std::option::Option<::std::string::String>,
+        pub agent_id: ::std::option::Option<AgentReference>,
         ///Country code, e.g. `US`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
@@ -4572,6 +5052,11 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "externalCredentials",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_credentials: ::std::option::Option<ExternalNumberCredentials>,
         ///Kind of flow the number serves (values vary across pages, e.g. `call`, `message`, `outbound`).
         #[serde(
             rename = "flowType",
@@ -4587,6 +5072,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_external: ::std::option::Option<bool>,
+        ///LiveKit dispatch rule of the number (returned by the live API).
+        #[serde(
+            rename = "livekitInboundDispatchRuleId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub livekit_inbound_dispatch_rule_id: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///LiveKit inbound trunk of the number (returned by the live API; numbers bought through the API may have none, and then receive no inbound calls).
+        #[serde(
+            rename = "livekitInboundTrunkId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub livekit_inbound_trunk_id: ::std::option::Option<::std::string::String>,
         ///Message flow of the number.
         #[serde(
             rename = "messagePathwayId",
@@ -4697,13 +5196,22 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     impl ::std::fmt::Debug for PhoneNumberRecord {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PhoneNumberRecord")
-                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("agent_id", &self.agent_id)
                 .field("country", &MaskedDebug(&self.country))
                 .field("created_at", &MaskedDebug(&self.created_at))
                 .field("expires_at", &MaskedDebug(&self.expires_at))
+                .field("external_credentials", &self.external_credentials)
                 .field("flow_type", &MaskedDebug(&self.flow_type))
                 .field("id", &MaskedDebug(&self.id))
                 .field("is_external", &self.is_external)
+                .field(
+                    "livekit_inbound_dispatch_rule_id",
+                    &MaskedDebug(&self.livekit_inbound_dispatch_rule_id),
+                )
+                .field(
+                    "livekit_inbound_trunk_id",
+                    &MaskedDebug(&self.livekit_inbound_trunk_id),
+                )
                 .field("message_pathway_id", &MaskedDebug(&self.message_pathway_id))
                 .field("metadata_tags", &MaskedDebug(&self.metadata_tags))
                 .field("monthly_price", &self.monthly_price)
@@ -4728,6 +5236,30 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("v", &self.v)
                 .field("workspace_id", &MaskedDebug(&self.workspace_id))
                 .finish()
+        }
+    }
+    ///A phone number as an agent refers to it; its identifier, or the phone-number record populated as an object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(untagged)]
+    pub enum PhoneNumberReference {
+        String(::std::string::String),
+        PhoneNumberRecord(PhoneNumberRecord),
+    }
+    impl ::std::fmt::Debug for PhoneNumberReference {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(field_0) => {
+                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
+                }
+                Self::PhoneNumberRecord(field_0) => {
+                    f.debug_tuple("PhoneNumberRecord").field(field_0).finish()
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<PhoneNumberRecord> for PhoneNumberReference {
+        fn from(value: PhoneNumberRecord) -> Self {
+            Self::PhoneNumberRecord(value)
         }
     }
     ///Kind of phone number.
@@ -4981,11 +5513,12 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///Result of `purchasePhoneNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PurchasedPhoneNumber {
+        ///The number bought. The docs show the phone-number record; the live API returns the E.164 number alone, and its record (with its `_id`) appears in `listUserPhoneNumbers` a few seconds later.
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub phone_number: ::std::option::Option<PhoneNumberRecord>,
+        pub phone_number: ::std::option::Option<PurchasedPhoneNumberPhoneNumber>,
         ///Whether the purchase succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -4996,6 +5529,32 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("phone_number", &self.phone_number)
                 .field("success", &self.success)
                 .finish()
+        }
+    }
+    ///The number bought. The docs show the phone-number record; the live API returns the E.164 number alone, and its record (with its `_id`) appears in `listUserPhoneNumbers` a few seconds later.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(untagged)]
+    pub enum PurchasedPhoneNumberPhoneNumber {
+        Text(crate::PhoneNumberText),
+        Record(PhoneNumberRecord),
+    }
+    impl ::std::fmt::Debug for PurchasedPhoneNumberPhoneNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Text(field_0) => f.debug_tuple("Text").field(field_0).finish(),
+                Self::Record(field_0) => f.debug_tuple("Record").field(field_0).finish(),
+            }
+        }
+    }
+    impl ::std::convert::From<crate::PhoneNumberText>
+    for PurchasedPhoneNumberPhoneNumber {
+        fn from(value: crate::PhoneNumberText) -> Self {
+            Self::Text(value)
+        }
+    }
+    impl ::std::convert::From<PhoneNumberRecord> for PurchasedPhoneNumberPhoneNumber {
+        fn from(value: PhoneNumberRecord) -> Self {
+            Self::Record(value)
         }
     }
     ///A call of a batch that finished recently.
@@ -5044,14 +5603,32 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
-    ///Body of `registerExternalNumber`.
+    /**Body of `registerExternalNumber`. The docs' body (`phoneNumber`, `provider`,
+`credentials`) gets `400 Phone number, provider type, and workspace ID are
+required` from the live server, so `providerType` and `workspaceId` are
+accepted too and only `phoneNumber` is required.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct RegisterExternalNumberRequest {
-        pub credentials: TwilioCredentials,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credentials: ::std::option::Option<TwilioCredentials>,
         #[serde(rename = "phoneNumber")]
         pub phone_number: crate::E164PhoneNumber,
         ///Telephony provider; only `twilio` is supported today.
-        pub provider: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///Telephony provider, the name the live server's error message asks for.
+        #[serde(
+            rename = "providerType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub provider_type: ::std::option::Option<::std::string::String>,
+        ///Workspace the number joins, which the live server's error message asks for.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for RegisterExternalNumberRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5059,6 +5636,8 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("credentials", &self.credentials)
                 .field("phone_number", &self.phone_number)
                 .field("provider", &MaskedDebug(&self.provider))
+                .field("provider_type", &MaskedDebug(&self.provider_type))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
                 .finish()
         }
     }
@@ -5112,7 +5691,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///Response timing of the agent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct ResponseSettings {
-        ///Seconds to wait before the agent responds.
+        ///Seconds to wait before the agent responds (not negative).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delay: ::std::option::Option<f64>,
         #[serde(
@@ -5250,10 +5829,10 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     ///Time to wait before the next callback attempt.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct SmartCallbackGap {
-        ///Days to wait.
+        ///Days to wait (not negative).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub days: ::std::option::Option<f64>,
-        ///Hours to wait (added to `days`).
+        ///Hours to wait, added to `days` (not negative).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours: ::std::option::Option<f64>,
     }
@@ -5262,6 +5841,65 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             f.debug_struct("SmartCallbackGap")
                 .field("days", &self.days)
                 .field("hours", &self.hours)
+                .finish()
+        }
+    }
+    ///How the agent listens and takes turns, e.g. `{"responsiveness": 10, "interruptionSensitivity": 5.5}` (sent by live clients; not on the docs' pages).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct SpeechSetting {
+        ///Start writing the answer before the caller has finished.
+        #[serde(
+            rename = "enablePreemptiveGeneration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_preemptive_generation: ::std::option::Option<bool>,
+        ///How easily the caller interrupts the agent.
+        #[serde(
+            rename = "interruptionSensitivity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub interruption_sensitivity: ::std::option::Option<f64>,
+        ///Seconds of speech before the caller counts as speaking.
+        #[serde(
+            rename = "minimumConsecutiveSpeech",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minimum_consecutive_speech: ::std::option::Option<f64>,
+        ///How quickly the agent answers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub responsiveness: ::std::option::Option<f64>,
+        ///Voice-activity detection, e.g. `stt`.
+        #[serde(
+            rename = "vadModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub vad_model: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for SpeechSetting {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SpeechSetting")
+                .field(
+                    "enable_preemptive_generation",
+                    &self.enable_preemptive_generation,
+                )
+                .field("interruption_sensitivity", &self.interruption_sensitivity)
+                .field("minimum_consecutive_speech", &self.minimum_consecutive_speech)
+                .field("responsiveness", &self.responsiveness)
+                .field("vad_model", &MaskedDebug(&self.vad_model))
+                .finish()
+        }
+    }
+    ///Speech-to-text engine of an agent, e.g. `{"id": "deepgram-nova-3"}` (sent by live clients and returned; not on the docs' pages).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct SpeechToTextProvider {
+        ///Identifier of the engine, e.g. `deepgram-flux-multi`, `deepgram-nova-3`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for SpeechToTextProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SpeechToTextProvider")
+                .field("id", &MaskedDebug(&self.id))
                 .finish()
         }
     }
@@ -5351,6 +5989,12 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub eleven_labs_api_key: ::std::option::Option<crate::Secret>,
+        ///ElevenLabs model of the voice.
+        #[serde(
+            rename = "elevenLabsModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub eleven_labs_model: ::std::option::Option<::std::string::String>,
         ///Language code of the voice.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -5364,6 +6008,12 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<::std::string::String>,
+        ///Rime model of the voice.
+        #[serde(
+            rename = "rimeModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rime_model: ::std::option::Option<::std::string::String>,
         ///Voice of the provider (see `VoiceId`); the documented default is `mistv2_Wildflower`.
         #[serde(rename = "voiceId", default = "defaults::tts_model_voice_id")]
         pub voice_id: ::std::string::String,
@@ -5372,9 +6022,11 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("TtsModel")
                 .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("eleven_labs_model", &MaskedDebug(&self.eleven_labs_model))
                 .field("language", &MaskedDebug(&self.language))
                 .field("name", &MaskedDebug(&self.name))
                 .field("provider", &MaskedDebug(&self.provider))
+                .field("rime_model", &MaskedDebug(&self.rime_model))
                 .field("voice_id", &MaskedDebug(&self.voice_id))
                 .finish()
         }
@@ -5383,9 +6035,11 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
         fn default() -> Self {
             Self {
                 eleven_labs_api_key: Default::default(),
+                eleven_labs_model: Default::default(),
                 language: Default::default(),
                 name: Default::default(),
                 provider: Default::default(),
+                rime_model: Default::default(),
                 voice_id: defaults::tts_model_voice_id(),
             }
         }
@@ -5398,6 +6052,12 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub eleven_labs_api_key: ::std::option::Option<crate::Secret>,
+        ///ElevenLabs model of the voice, e.g. `eleven_turbo_v2_5` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "elevenLabsModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub eleven_labs_model: ::std::option::Option<::std::string::String>,
         ///Language code of the voice, e.g. `en`, `fr`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -5410,6 +6070,12 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
 `google`; `cartesia` appears in responses.
 */
         pub provider: ::std::string::String,
+        ///Rime model of the voice, e.g. `mistv3` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "rimeModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rime_model: ::std::option::Option<::std::string::String>,
         /**Voice of the provider. Trillet voices: `mistv2_Wildflower` (female,
 smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
 (female, professional). Other providers use their own ids (e.g.
@@ -5425,9 +6091,11 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("TtsModelCreate")
                 .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("eleven_labs_model", &MaskedDebug(&self.eleven_labs_model))
                 .field("language", &MaskedDebug(&self.language))
                 .field("name", &MaskedDebug(&self.name))
                 .field("provider", &MaskedDebug(&self.provider))
+                .field("rime_model", &MaskedDebug(&self.rime_model))
                 .field("voice_id", &MaskedDebug(&self.voice_id))
                 .finish()
         }
@@ -5443,6 +6111,12 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         pub eleven_labs_api_key: ::std::option::Option<
             ::std::option::Option<crate::Secret>,
         >,
+        ///ElevenLabs model of the voice, e.g. `eleven_turbo_v2_5` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "elevenLabsModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub eleven_labs_model: ::std::option::Option<::std::string::String>,
         ///Language code of the voice, e.g. `en`, `fr`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
@@ -5455,6 +6129,12 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
 `google`; `cartesia` appears in responses.
 */
         pub provider: ::std::string::String,
+        ///Rime model of the voice, e.g. `mistv3` (sent by live clients; not on the docs' pages).
+        #[serde(
+            rename = "rimeModel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rime_model: ::std::option::Option<::std::string::String>,
         /**Voice of the provider. Trillet voices: `mistv2_Wildflower` (female,
 smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
 (female, professional). Other providers use their own ids (e.g.
@@ -5470,9 +6150,11 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("TtsModelUpdate")
                 .field("eleven_labs_api_key", &self.eleven_labs_api_key)
+                .field("eleven_labs_model", &MaskedDebug(&self.eleven_labs_model))
                 .field("language", &MaskedDebug(&self.language))
                 .field("name", &MaskedDebug(&self.name))
                 .field("provider", &MaskedDebug(&self.provider))
+                .field("rime_model", &MaskedDebug(&self.rime_model))
                 .field("voice_id", &MaskedDebug(&self.voice_id))
                 .finish()
         }
@@ -5494,31 +6176,29 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
                 .finish()
         }
     }
-    ///The workspace's phone numbers; an array of records, or a single record as in the page's example.
+    ///The workspace's phone numbers (a bare array, as the live API returns it).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum UserPhoneNumbers {
-        Array(::std::vec::Vec<PhoneNumberRecord>),
-        PhoneNumberRecord(PhoneNumberRecord),
-    }
+    #[serde(transparent)]
+    pub struct UserPhoneNumbers(pub ::std::vec::Vec<PhoneNumberRecord>);
     impl ::std::fmt::Debug for UserPhoneNumbers {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
-                Self::PhoneNumberRecord(field_0) => {
-                    f.debug_tuple("PhoneNumberRecord").field(field_0).finish()
-                }
-            }
+            f.debug_tuple("UserPhoneNumbers").field(&self.0).finish()
+        }
+    }
+    impl ::std::ops::Deref for UserPhoneNumbers {
+        type Target = ::std::vec::Vec<PhoneNumberRecord>;
+        fn deref(&self) -> &::std::vec::Vec<PhoneNumberRecord> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UserPhoneNumbers> for ::std::vec::Vec<PhoneNumberRecord> {
+        fn from(value: UserPhoneNumbers) -> Self {
+            value.0
         }
     }
     impl ::std::convert::From<::std::vec::Vec<PhoneNumberRecord>> for UserPhoneNumbers {
         fn from(value: ::std::vec::Vec<PhoneNumberRecord>) -> Self {
-            Self::Array(value)
-        }
-    }
-    impl ::std::convert::From<PhoneNumberRecord> for UserPhoneNumbers {
-        fn from(value: PhoneNumberRecord) -> Self {
-            Self::PhoneNumberRecord(value)
+            Self(value)
         }
     }
     ///Body of `connectWebCall`.
@@ -5527,7 +6207,16 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         ///Identifier of the agent to talk to.
         #[serde(rename = "agentId")]
         pub agent_id: ::std::string::String,
-        ///Mode of the session; `voice` is the only documented value.
+        ///URL that receives the call's events (sent by the web SDK).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///Values for the flow's `{{variable}}` placeholders (sent by the web SDK).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic_variables: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Mode of the session; `voice` is the only documented value, the web SDK also sends `text`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
     }
@@ -5535,6 +6224,8 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("WebCallConnectRequest")
                 .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
                 .field("mode", &MaskedDebug(&self.mode))
                 .finish()
         }
@@ -5890,6 +6581,8 @@ Receivers must accept unknown types.
             llm_model: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
+                fallback_llm_model: ::std::default::Default::default(),
+                fallback_stt_provider: ::std::default::Default::default(),
                 gap_between_each_attempt_for_smart_callback: ::std::default::Default::default(),
                 llm_model: llm_model.into(),
                 max_attempts_for_smart_callback: ::std::default::Default::default(),
@@ -5897,9 +6590,12 @@ Receivers must accept unknown types.
                 phone_number_ids: ::std::default::Default::default(),
                 settings: ::std::default::Default::default(),
                 smart_callback: ::std::default::Default::default(),
+                stt_provider: ::std::default::Default::default(),
+                system_prompt: ::std::default::Default::default(),
                 tts_model,
                 type_: ::std::default::Default::default(),
                 variables: ::std::default::Default::default(),
+                website_url: ::std::default::Default::default(),
             }
         }
     }
@@ -6009,7 +6705,9 @@ Receivers must accept unknown types.
         pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 description: ::std::default::Default::default(),
+                is_smb: ::std::default::Default::default(),
                 name: name.into(),
+                text_content: ::std::default::Default::default(),
             }
         }
     }
@@ -6094,16 +6792,14 @@ Receivers must accept unknown types.
     impl RegisterExternalNumberRequest {
         /** The `RegisterExternalNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
 
- Set more with `RegisterExternalNumberRequest { field: value, ..RegisterExternalNumberRequest::new(phone_number, provider, credentials) }`.*/
-        pub fn new(
-            phone_number: crate::E164PhoneNumber,
-            provider: impl ::std::convert::Into<::std::string::String>,
-            credentials: TwilioCredentials,
-        ) -> Self {
+ Set more with `RegisterExternalNumberRequest { field: value, ..RegisterExternalNumberRequest::new(phone_number) }`.*/
+        pub fn new(phone_number: crate::E164PhoneNumber) -> Self {
             Self {
-                credentials,
+                credentials: ::std::default::Default::default(),
                 phone_number,
-                provider: provider.into(),
+                provider: ::std::default::Default::default(),
+                provider_type: ::std::default::Default::default(),
+                workspace_id: ::std::default::Default::default(),
             }
         }
     }
@@ -6140,9 +6836,11 @@ Receivers must accept unknown types.
         pub fn new(provider: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 eleven_labs_api_key: ::std::default::Default::default(),
+                eleven_labs_model: ::std::default::Default::default(),
                 language: ::std::default::Default::default(),
                 name: ::std::default::Default::default(),
                 provider: provider.into(),
+                rime_model: ::std::default::Default::default(),
                 voice_id: ::std::default::Default::default(),
             }
         }
@@ -6154,9 +6852,11 @@ Receivers must accept unknown types.
         pub fn new(provider: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 eleven_labs_api_key: ::std::default::Default::default(),
+                eleven_labs_model: ::std::default::Default::default(),
                 language: ::std::default::Default::default(),
                 name: ::std::default::Default::default(),
                 provider: provider.into(),
+                rime_model: ::std::default::Default::default(),
                 voice_id: ::std::default::Default::default(),
             }
         }
@@ -6182,6 +6882,8 @@ Receivers must accept unknown types.
         pub fn new(agent_id: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 agent_id: agent_id.into(),
+                callback_url: ::std::default::Default::default(),
+                dynamic_variables: ::std::default::Default::default(),
                 mode: ::std::default::Default::default(),
             }
         }
@@ -9434,10 +10136,10 @@ Arguments:
     }
     /**List the workspace's phone numbers
 
-Returns the phone numbers of the workspace. The field docs say an
-array (`phoneNumbers`, E.164 strings) while the page's example is one
-phone-number record, so an array of records, one record, or an
-object with `phoneNumbers` all decode (see CURATION.md).
+Returns the phone numbers of the workspace, as a bare array of
+phone-number records. The field docs say an array of E.164 strings
+(`phoneNumbers`) and the page's example is one record; live clients
+read a bare array of records.
 
 
 Sends a `GET` request to `/v1/api/twilio/user-phone-numbers`

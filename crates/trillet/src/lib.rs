@@ -93,6 +93,7 @@ mod error;
 pub mod models;
 pub mod phone;
 pub mod preflight;
+pub mod references;
 pub mod retry;
 mod sensitive;
 mod transport;
