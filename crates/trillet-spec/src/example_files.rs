@@ -111,7 +111,15 @@ impl SpecValidator {
     pub fn check_example_files(&self, dir: &Path) -> ExampleFilesReport {
         let mut report = ExampleFilesReport::default();
         let mut files = Vec::new();
-        if let Err(error) = collect_json_files(dir, &mut files) {
+        // The corpus of real traffic is its own root, with its own `invalid/`.
+        let corpus = dir.join(crate::wild::WILD_DIR);
+        if corpus.is_dir() {
+            let inner = self.check_example_files(&corpus);
+            report.valid += inner.valid;
+            report.rejected += inner.rejected;
+            report.problems.extend(inner.problems);
+        }
+        if let Err(error) = collect_json_files(dir, &corpus, &mut files) {
             report.problems.push(ExampleFileProblem {
                 path: dir.to_owned(),
                 message: format!("cannot read the folder: {error}"),
@@ -140,7 +148,12 @@ impl SpecValidator {
                 problem(format!("the file name must be {FILE_NAME_RULE}"));
                 continue;
             };
-            let body = match read_json(&path) {
+            let read = if crate::wild::in_corpus(&path) {
+                crate::wild::read_record(&path).map(|(_, body)| body)
+            } else {
+                read_json(&path)
+            };
+            let body = match read {
                 Ok(body) => body,
                 Err(message) => {
                     problem(message);
@@ -282,7 +295,8 @@ fn strip_location(message: &str) -> &str {
         .map_or(message, |cut| &message[..cut])
 }
 
-fn collect_json_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every `.json` file under `dir`, except under `skip` (a nested root checked on its own).
+fn collect_json_files(dir: &Path, skip: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -291,7 +305,9 @@ fn collect_json_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<(
     for entry in entries {
         let path = entry?.path();
         if path.is_dir() {
-            collect_json_files(&path, files)?;
+            if path != skip {
+                collect_json_files(&path, skip, files)?;
+            }
         } else if path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }

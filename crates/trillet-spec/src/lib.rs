@@ -53,6 +53,7 @@ mod load;
 mod prescan;
 mod report;
 mod validator;
+pub mod wild;
 
 pub use bounds::{
     check_document_limits, read_to_string_limited, ReadError, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,

@@ -3873,7 +3873,7 @@ fields are kept.
     ///Result of `initiateCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct InitiateCallResponse {
-        ///Identifier of the call.
+        ///Identifier of the call. Some live clients also look for a camelCase `callId`; the docs give `call_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_id: ::std::option::Option<::std::string::String>,
         ///Human-readable result.
