@@ -90,6 +90,7 @@ pub mod batch_wait;
 pub mod bounded_body;
 mod client;
 mod error;
+mod extras;
 pub mod models;
 pub mod phone;
 pub mod preflight;
