@@ -224,7 +224,7 @@ impl Client {
     /// use trillet::types::ListCallHistoryQuery;
     ///
     /// let calls = client
-    ///     .with_extra_query([("direction", "inbound")])?
+    ///     .with_extra_query([("minDuration", "60")])?
     ///     .list_call_history(&ListCallHistoryQuery::default())
     ///     .await?;
     /// # Ok(()) }
