@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::bounded_body::{Credentials, ResponseLimits};
 use crate::error::Error;
+use crate::extras::RequestExtras;
 use crate::generated;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Transport};
@@ -133,6 +134,10 @@ impl fmt::Debug for Client {
             .field("response_limits", &self.response_limits())
             .field("user_agent", &self.user_agent)
             .field("retry_policy", self.retry_policy())
+            // The names only: values can hold prompts, secrets and phone numbers.
+            .field("extra_body", &self.api.inner.extras.body_names())
+            .field("extra_query", &self.api.inner.extras.query_names())
+            .field("extra_headers", &self.api.inner.extras.header_names())
             .finish()
     }
 }
@@ -295,6 +300,7 @@ impl ClientBuilder {
                     attempt_timeout: self.timeout,
                     deadline: self.deadline,
                     credentials,
+                    extras: RequestExtras::default(),
                 },
             ),
             workspace_id: self.workspace_id,
@@ -386,12 +392,17 @@ impl ClientHooks<Transport> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         // progenitor adds `api-version: <info.version>` to every request; it is our
         // document's version, not something the Trillet API reads, so it is not sent.
         request.headers_mut().remove("api-version");
-        Ok(())
+        // Before `exec`, which copies the request for its retries: every attempt carries
+        // the extras.
+        self.inner
+            .extras
+            .apply(request, info)
+            .map_err(progenitor_client::Error::InvalidRequest)
     }
 
     /// Sends the request, again when the retry policy allows: see [`transport::send`].

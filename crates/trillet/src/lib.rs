@@ -62,6 +62,19 @@
 //! Request enums such as [`CallFlowDirection`](types::CallFlowDirection) are closed: the
 //! API accepts only their values.
 //!
+//! A field the live API accepts but the contract (so the typed body) does not know yet
+//! goes through [`Client::with_extra_body`], which returns a cheap clone of the client
+//! whose JSON bodies carry it (objects merged deeply, the extra value winning elsewhere;
+//! [`Client::with_extra_query`] and [`Client::with_extra_headers`] do the same for the
+//! URL and the headers):
+//!
+//! ```no_run
+//! # async fn run(client: trillet::Client, body: trillet::types::AgentUpdate) -> Result<(), trillet::Error> {
+//! let prompt = serde_json::json!({ "systemPrompt": "You are the front desk." });
+//! client.with_extra_body(prompt)?.update_agent("agent-1", &body).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! Errors: see [`Error`].
 //!
 //! # Retries, timeouts, logs
@@ -90,6 +103,7 @@ pub mod batch_wait;
 pub mod bounded_body;
 mod client;
 mod error;
+mod extras;
 pub mod models;
 pub mod phone;
 pub mod preflight;

@@ -16,6 +16,7 @@ use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::bounded_body::{self, Credentials, Received, ResponseLimits};
+use crate::extras::RequestExtras;
 use crate::generated;
 use crate::retry::{self, AttemptOutcome, RequestSafety, RetryDecision, RetryPolicy, StopReason};
 
@@ -32,6 +33,9 @@ pub(crate) struct Transport {
     pub(crate) deadline: Duration,
     /// Scrubbed from every error body.
     pub(crate) credentials: Credentials,
+    /// Fields, query parameters and headers added to every request by the `pre` hook
+    /// ([`crate::Client::with_extra_body`] and its siblings); empty by default.
+    pub(crate) extras: RequestExtras,
 }
 
 /// An operation of the spec as the hooks know it (the generated `OPERATIONS` table).
