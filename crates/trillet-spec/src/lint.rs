@@ -1,29 +1,5 @@
 //! The unknown-property lint of request bodies: a warning with a reason, never a refusal
-//! (CURATION L1, L2).
-//!
-//! Request schemas are open (the live server accepts fields the docs do not list), so a
-//! misspelled key validates. The lint finds it: a property of a body object is *unknown*
-//! when the schemas that apply to the object declare `properties`, none of them has an
-//! `additionalProperties` keyword (`true` or a schema there means a free-form map, and
-//! `false` makes the validator refuse extra keys already), and none declares the name.
-//!
-//! Which schemas apply to a value: its schema, through `$ref` (siblings of a `$ref` are
-//! ignored, as OpenAPI 3.0 says; `nullable` changes nothing for an object), every part of
-//! an `allOf` (so the properties of all parts are known), and the `oneOf`/`anyOf` branches
-//! the value matches: those whose `type` admits the value and, when several do, whose
-//! compiled validator accepts it (all type-compatible ones when none does, as for an
-//! invalid body). Objects nested in properties, in `additionalProperties` schemas and in
-//! arrays' `items` are linted the same way.
-//!
-//! Each lint says why the name is probably a mistake, the first reason that holds:
-//! 1. one of [`READ_ONLY_IN_UPDATES`] at the root of a PUT or PATCH body: a GET sent back
-//!    as a PUT makes the server answer 500 (live traffic, CURATION L2);
-//! 2. `readOnly` at the same place of the operation's success response: the server sets it;
-//! 3. declared at the same place by the sibling operation (a create, POST `/flows`, and
-//!    the update of its items, PUT `/flows/{flowId}`): the other page's spelling, with the
-//!    one this page uses (`callSettings` on create, `callSetting` on update);
-//! 4. close to a declared name: "did you mean";
-//! 5. otherwise the names known there.
+//! (CURATION L1, L2). What is linted, and why, is documented on [`Lint`].
 //!
 //! Why a walker over the document's schema objects rather than a strict copy of the
 //! compiled schemas with `unevaluatedProperties: false` injected: the injection would
@@ -33,7 +9,8 @@
 //! would lint every key of that object; and neither the did-you-mean (the names of all
 //! `allOf` parts and of the matched branch) nor the reasons (`readOnly` is an annotation
 //! the conversion drops) can be read from a validation error. The walker has all of it at
-//! hand and uses the compiled validators only to tell which branch a value matches.
+//! hand, and uses the compiled validators only to tell which `oneOf`/`anyOf` branch a value
+//! matches (`SpecValidator::branches`, compiled when the document is loaded).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -63,10 +40,36 @@ const KNOWN_SHOWN: usize = 12;
 
 /// One unknown property of a request body, from [`SpecValidator::lint_request`].
 ///
+/// Request schemas are open (the live server accepts fields the docs do not list), so a
+/// misspelled key validates; the lint finds it. A property of a body object is *unknown*
+/// when the schemas that apply to the object declare `properties`, none of them has an
+/// `additionalProperties` keyword (`true` or a schema there means a free-form map, and
+/// `false` makes the validator refuse extra keys already), and none declares the name.
+///
+/// The schemas that apply to a value: its schema, through `$ref` (whose siblings OpenAPI
+/// 3.0 ignores; `nullable` changes nothing for an object), every part of an `allOf` (so the
+/// properties of all parts are known), and the `oneOf`/`anyOf` branches the value matches:
+/// those whose `type` admits it and, when several do, whose validator accepts it (all the
+/// type-compatible ones when none does, as for an invalid body). Objects nested in
+/// properties, in the values of an `additionalProperties` schema and in arrays' `items`
+/// are linted the same way.
+///
+/// The [`reason`](Lint::reason) is the first that holds:
+/// 1. [`CopiedFromGet`](LintReason::CopiedFromGet): one of [`READ_ONLY_IN_UPDATES`] at the
+///    root of a PUT or PATCH body;
+/// 2. [`ReadOnly`](LintReason::ReadOnly): `readOnly` at the same place of the
+///    operation's success response;
+/// 3. [`OtherPageKey`](LintReason::OtherPageKey): declared at the same place by the
+///    sibling operation, the create (POST `/call-flows`) of an update (PUT or PATCH
+///    `/call-flows/{flowId}`) or the other way round;
+/// 4. [`Misspelled`](LintReason::Misspelled): close to a declared name;
+/// 5. [`Unknown`](LintReason::Unknown): none of these.
+///
 /// Displays as one line, `<pointer>: unknown property "<name>"<reason>`:
 ///
 /// ```text
 /// /llmModle: unknown property "llmModle"; did you mean "llmModel"?
+/// /_id: unknown property "_id"; read-only: the server answers 500 when a GET is sent back as a PUT (live traffic, see CURATION L2)
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lint {
@@ -177,9 +180,9 @@ pub(crate) fn is_linted(target: &ExampleTarget) -> bool {
 }
 
 impl SpecValidator {
-    /// The unknown properties of a request body of `operation_id` (see the rules of
-    /// [`Lint`]'s module, `lint.rs`): warnings, in body order. The body does not have to be
-    /// valid; a multipart body is the JSON object of its form fields, as for
+    /// The unknown properties of a request body of `operation_id` (what is unknown, and
+    /// why it is reported, is said on [`Lint`]): warnings, in body order. The body does not
+    /// have to be valid; a multipart body is the JSON object of its form fields, as for
     /// [`SpecValidator::validate_request`].
     ///
     /// ```
