@@ -413,7 +413,7 @@ fn one(spec_path: &Path, payload: &Payload, deny_lints: bool) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use trillet_spec::{
-        EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
+        EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, LINT_DIR, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
         MAX_PAYLOAD_BYTES,
     };
 
@@ -440,5 +440,6 @@ mod tests {
             "<operationId>.request[.<slug>].json or <operationId>.response.<status>[.<slug>].json"
         );
         assert!(super::HELP.contains(&format!("{INVALID_DIR}/{EXPECTED_FILE}")));
+        assert!(super::HELP.contains(&format!("{LINT_DIR}/{EXPECTED_FILE}")));
     }
 }

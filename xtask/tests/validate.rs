@@ -414,8 +414,8 @@ fn the_examples_of_the_repository_lint_clean() {
     assert_eq!(output.status.code(), Some(0), "{out}{err}");
     assert!(err.is_empty(), "nothing lints, nothing is wrong:\n{err}");
     assert!(
-        out.ends_with(", 3 lint examples linted as expected\n"),
-        "the three files of openapi/examples/lint/: {out}"
+        out.contains(" lint examples linted as expected") && !out.contains(" 0 lint examples"),
+        "the files of openapi/examples/lint/ are checked: {out}"
     );
 }
 
