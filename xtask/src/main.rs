@@ -21,7 +21,8 @@ COMMANDS:
                 writes nothing. Exit 2: nothing could be generated (the message says
                 why, e.g. openapi/trillet.yaml:<line>:<col>). `cargo xtask gen --help`.
     validate    Check the examples of openapi/trillet.yaml and of openapi/examples/,
-                or one payload file against one operation.
+                or one payload file against one operation; unknown properties of
+                request bodies are warnings (--deny-lints: errors).
                 `cargo xtask validate --help` for details.
     help        Print this help (also -h, --help).
 

@@ -24,7 +24,7 @@ USAGE:
         type `example`/`examples`, parameter examples, schema `example` keywords) and
         every *.json file under openapi/examples/ (recursively). Prints one line per
         problem, then a count such as `57 examples valid, 6 invalid examples rejected
-        as expected`.
+        as expected, 3 lint examples linted as expected`.
 
     cargo xtask validate --operation <operationId> --request <file.json>
     cargo xtask validate --operation <operationId> --response <status> <file.json>
@@ -33,11 +33,25 @@ USAGE:
         `<file>: valid`, or one `<file>: <json-pointer>: <message>` line per problem.
         A multipart body is given as the JSON object of its form fields.
 
+LINTS:
+    Request bodies are open (a property the schema does not declare is accepted, as
+    the server accepts it), so request bodies are also linted: a property that no
+    schema declares where the schemas there declare properties and no
+    `additionalProperties` is a warning, printed on stderr as
+        warning: <file or example>: <json-pointer>: unknown property \"<name>\"; <why>
+    with a did-you-mean, or why it is wrong: read-only in the response, read-only
+    in an update (the server answers 500 to a GET sent back as a PUT), or the other
+    page's spelling (create vs update). Request examples and files are linted, and
+    the single request payload; responses are not. Warnings do not change the exit
+    code unless --deny-lints is given.
+
 OPTIONS:
     --spec <file>       Validate against this OpenAPI 3.0 document instead of
                         openapi/trillet.yaml.
     --examples <dir>    Check the files of this folder instead of openapi/examples/
                         (only without --operation).
+    --deny-lints        Exit 1 when anything lints (CI runs with it: the spec's
+                        examples and openapi/examples/ outside lint/ stay clean).
     -h, --help          Print this help.
 
 LIMITS:
@@ -59,11 +73,17 @@ EXAMPLE FILES (openapi/examples/):
             { \"pointer\": \"\", \"mistake\": \"`name` is required\" } }
     (pointer \"\" is the body itself). An invalid file that validates, fails
     elsewhere, or is not listed is a problem, and so is an entry without a file.
-    Other files (README.md) are ignored.
+    Files under lint/ are documented slips the server accepts: each must be a
+    VALID request body that is LINTED at the pointer lint/expected.json gives for
+    it (same shape); one that is invalid, lints nothing or only elsewhere, is a
+    response, or is not listed is a problem (whatever --deny-lints says). Other
+    files (README.md) are ignored.
 
 EXIT CODES:
-    0   everything validated (and every invalid example was rejected as expected)
-    1   some payload or example does not hold (the lines above say which and why)
+    0   everything validated (every invalid example was rejected and every lint
+        example linted as expected); lint warnings may have been printed
+    1   some payload or example does not hold (the lines above say which and why),
+        or, with --deny-lints, something lints
     2   nothing could be checked: the spec does not load (file and line are named),
         or exceeds a limit above; the payload file is unreadable, larger than 20 MiB,
         or not JSON (line and column are named); the operationId is unknown, the
@@ -84,8 +104,16 @@ struct Payload {
 
 enum Command {
     Help,
-    All { spec: PathBuf, examples: PathBuf },
-    One { spec: PathBuf, payload: Payload },
+    All {
+        spec: PathBuf,
+        examples: PathBuf,
+        deny_lints: bool,
+    },
+    One {
+        spec: PathBuf,
+        payload: Payload,
+        deny_lints: bool,
+    },
 }
 
 /// Runs `cargo xtask validate <args>`.
@@ -95,8 +123,16 @@ pub fn run(args: &[String]) -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
-        Ok(Command::All { spec, examples }) => all(&spec, &examples),
-        Ok(Command::One { spec, payload }) => one(&spec, &payload),
+        Ok(Command::All {
+            spec,
+            examples,
+            deny_lints,
+        }) => all(&spec, &examples, deny_lints),
+        Ok(Command::One {
+            spec,
+            payload,
+            deny_lints,
+        }) => one(&spec, &payload, deny_lints),
         Err(message) => unusable(&format!(
             "{message}\nrun `cargo xtask validate --help` for usage"
         )),
@@ -115,6 +151,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let mut spec: Option<PathBuf> = None;
     let mut examples: Option<PathBuf> = None;
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut deny_lints = false;
 
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -136,6 +173,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
             "--response" => response = Some(value("an HTTP status, e.g. --response 200")?),
             "--spec" => spec = Some(PathBuf::from(value("a file")?)),
             "--examples" => examples = Some(PathBuf::from(value("a folder")?)),
+            "--deny-lints" => deny_lints = true,
             _ if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(format!("unknown option `{flag}`"))
             }
@@ -147,7 +185,11 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let spec = spec.unwrap_or_else(|| root.join("openapi/trillet.yaml"));
     if operation.is_none() && files.is_empty() && !request && response.is_none() {
         let examples = examples.unwrap_or_else(|| root.join("openapi/examples"));
-        return Ok(Command::All { spec, examples });
+        return Ok(Command::All {
+            spec,
+            examples,
+            deny_lints,
+        });
     }
     let Some(operation_id) = operation else {
         return Err(
@@ -191,6 +233,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
             direction,
             file,
         },
+        deny_lints,
     })
 }
 
@@ -212,35 +255,44 @@ fn load(spec: &Path) -> Result<SpecValidator, ExitCode> {
         .map_err(|error| unusable(&format!("cannot load {}: {error}", shown(spec))))
 }
 
-fn all(spec_path: &Path, examples: &Path) -> ExitCode {
+fn all(spec_path: &Path, examples: &Path, deny_lints: bool) -> ExitCode {
     let spec = match load(spec_path) {
         Ok(spec) => spec,
         Err(code) => return code,
     };
     let mut problems = 0;
     let mut valid = 0;
+    let mut warnings = 0;
+    // Finding the line scans the document, so only for examples that fail or lint.
+    let at = |location: &str| {
+        format!(
+            "{}:{} #{location}",
+            shown(spec_path),
+            spec.line_of(location)
+        )
+    };
     for outcome in spec.validate_examples() {
         let location = &outcome.example.location;
-        // Finding the line scans the document, so only for examples that fail.
-        let at = || {
-            format!(
-                "{}:{} #{location}",
-                shown(spec_path),
-                spec.line_of(location)
-            )
-        };
         match outcome.result {
             Ok(()) => valid += 1,
             Err(ValidationError::Invalid(violations)) => {
-                let at = at();
+                let at = at(location);
                 for violation in violations {
                     println!("{at}: {violation}");
                     problems += 1;
                 }
             }
             Err(other) => {
-                println!("{}: {other}", at());
+                println!("{}: {other}", at(location));
                 problems += 1;
+            }
+        }
+        let lints = spec.lint_example(outcome.example);
+        if !lints.is_empty() {
+            let at = at(location);
+            for lint in lints {
+                eprintln!("warning: {at}: {lint}");
+                warnings += 1;
             }
         }
     }
@@ -248,26 +300,45 @@ fn all(spec_path: &Path, examples: &Path) -> ExitCode {
     for problem in &report.problems {
         println!("{}: {}", shown(&problem.path), problem.message);
     }
+    for lint in &report.lints {
+        eprintln!("warning: {}: {}", shown(&lint.path), lint.lint);
+    }
     problems += report.problems.len();
     valid += report.valid;
+    warnings += report.lints.len();
 
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let summary = format!(
-        "{} valid, {} rejected as expected",
+    let mut summary = Vec::new();
+    if problems > 0 {
+        summary.push(count(problems, "problem", "problems"));
+    }
+    if warnings > 0 {
+        let denied = if deny_lints {
+            " (denied by --deny-lints)"
+        } else {
+            ""
+        };
+        summary.push(format!(
+            "{}{denied}",
+            count(warnings, "lint warning", "lint warnings")
+        ));
+    }
+    summary.push(format!(
+        "{} valid, {} rejected as expected, {} linted as expected",
         count(valid, "example", "examples"),
         count(report.rejected, "invalid example", "invalid examples"),
-    );
-    if problems == 0 {
-        println!("{summary}");
-        ExitCode::SUCCESS
-    } else {
-        println!("{}; {summary}", count(problems, "problem", "problems"));
+        count(report.linted, "lint example", "lint examples"),
+    ));
+    println!("{}", summary.join("; "));
+    if problems > 0 || (deny_lints && warnings > 0) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
+fn one(spec_path: &Path, payload: &Payload, deny_lints: bool) -> ExitCode {
     let spec = match load(spec_path) {
         Ok(spec) => spec,
         Err(code) => return code,
@@ -298,15 +369,34 @@ fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
         Direction::Request => spec.validate_request(&payload.operation_id, &body),
         Direction::Response(status) => spec.validate_response(&payload.operation_id, status, &body),
     };
+    // Lints are warnings beside the verdict, for a valid body or not.
+    let linted = || {
+        let lints = match payload.direction {
+            Direction::Request => spec
+                .lint_request(&payload.operation_id, &body)
+                .unwrap_or_default(),
+            Direction::Response(_) => Vec::new(),
+        };
+        for lint in &lints {
+            eprintln!("warning: {file}: {lint}");
+        }
+        !lints.is_empty()
+    };
     match result {
         Ok(()) => {
             println!("{file}: valid");
-            ExitCode::SUCCESS
+            if linted() && deny_lints {
+                eprintln!("error: {file}: lint warnings denied by --deny-lints");
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(ValidationError::Invalid(violations)) => {
             for violation in violations {
                 println!("{file}: {violation}");
             }
+            linted();
             ExitCode::from(1)
         }
         Err(error @ ValidationError::UnknownOperation { .. }) => {
@@ -323,7 +413,7 @@ fn one(spec_path: &Path, payload: &Payload) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use trillet_spec::{
-        EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
+        EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, LINT_DIR, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
         MAX_PAYLOAD_BYTES,
     };
 
@@ -350,5 +440,6 @@ mod tests {
             "<operationId>.request[.<slug>].json or <operationId>.response.<status>[.<slug>].json"
         );
         assert!(super::HELP.contains(&format!("{INVALID_DIR}/{EXPECTED_FILE}")));
+        assert!(super::HELP.contains(&format!("{LINT_DIR}/{EXPECTED_FILE}")));
     }
 }

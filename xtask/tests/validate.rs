@@ -279,7 +279,11 @@ fn checking_all_examples_exits_0_when_everything_holds_and_1_otherwise() {
     check(
         &args(&["--examples", &good]),
         0,
-        &["19 examples valid, 2 invalid examples rejected as expected".to_owned()],
+        &[
+            "19 examples valid, 2 invalid examples rejected as expected, \
+             0 lint examples linted as expected"
+                .to_owned(),
+        ],
         "",
     );
     let broken = fixtures
@@ -287,6 +291,132 @@ fn checking_all_examples_exits_0_when_everything_holds_and_1_otherwise() {
         .to_string_lossy()
         .into_owned();
     check(&args(&["--examples", &broken]), 1, &[], "");
+}
+
+fn fixture(relative: &str) -> String {
+    path(&format!("../crates/trillet-spec/tests/fixtures/{relative}"))
+}
+
+/// `--spec` the lint fixture (a create and an update of kennels), then `list`.
+fn kennel_args(list: &[&str]) -> Vec<String> {
+    let mut all = vec!["--spec".to_owned(), fixture("lint.yaml")];
+    all.extend(list.iter().map(|s| (*s).to_owned()));
+    all
+}
+
+#[test]
+fn lint_warnings_go_to_stderr_and_exit_0_unless_denied() {
+    let examples = fixture("lint-examples");
+    let spec = fixture("lint.yaml");
+    // Paths in messages are shown relative to the workspace root, as xtask finds it.
+    let shown = |absolute: &str| {
+        let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = xtask_dir.parent().unwrap_or(xtask_dir);
+        Path::new(absolute)
+            .strip_prefix(root)
+            .map_or(absolute.to_owned(), |p| p.to_string_lossy().into_owned())
+    };
+    let warnings = [
+        format!(
+            r#"warning: {}:26 #/paths/~1kennels/post/requestBody/content/application~1json/examples/typo: /dog: unknown property "dog"; did you mean "dogs"?"#,
+            shown(&spec)
+        ),
+        format!(
+            r#"warning: {}:188 #/components/schemas/Collar/example: /sise: unknown property "sise"; did you mean "size"?"#,
+            shown(&spec)
+        ),
+        format!(
+            r#"warning: {}/updateKennel.request.typo.json: /nam: unknown property "nam"; did you mean "name"?"#,
+            shown(&examples)
+        ),
+    ]
+    .join("\n");
+    let counts = "8 examples valid, 1 invalid example rejected as expected, \
+                  2 lint examples linted as expected";
+    check(
+        &kennel_args(&["--examples", &examples]),
+        0,
+        &[format!("3 lint warnings; {counts}")],
+        &warnings,
+    );
+    check(
+        &kennel_args(&["--examples", &examples, "--deny-lints"]),
+        1,
+        &[format!(
+            "3 lint warnings (denied by --deny-lints); {counts}"
+        )],
+        &warnings,
+    );
+
+    // One payload: the verdict on stdout, the lints on stderr.
+    let typo = format!("{examples}/updateKennel.request.typo.json");
+    let warning = format!(r#"warning: {typo}: /nam: unknown property "nam"; did you mean "name"?"#);
+    let request = ["--operation", "updateKennel", "--request", &typo];
+    check(
+        &kennel_args(&request),
+        0,
+        &[format!("{typo}: valid")],
+        &warning,
+    );
+    let denied = [&request[..], &["--deny-lints"]].concat();
+    check(
+        &kennel_args(&denied),
+        1,
+        &[format!("{typo}: valid")],
+        &format!("{warning}\nerror: {typo}: lint warnings denied by --deny-lints"),
+    );
+    // Responses are not linted.
+    let response = format!("{examples}/getKennel.response.200.json");
+    check(
+        &kennel_args(&[
+            "--operation",
+            "getKennel",
+            "--response",
+            "200",
+            &response,
+            "--deny-lints",
+        ]),
+        0,
+        &[format!("{response}: valid")],
+        "",
+    );
+}
+
+#[test]
+fn a_lint_file_that_does_not_lint_fails_the_run_even_without_deny_lints() {
+    let broken = fixture("lint-examples-broken");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("validate")
+        .args(kennel_args(&["--examples", &broken]))
+        .output()
+        .expect("xtask runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    for needle in [
+        "lint/createKennel.request.clean.json: should be linted at /nam (meant to misspell name) and valid, but nothing is linted",
+        "lint/createKennel.request.invalid.json: should be linted at /nam (meant to misspell name) and valid, but is invalid",
+        "lint/expected.json: entry \"ghost.json\" names no file in lint/",
+        "6 problems; 2 lint warnings; 5 examples valid, 0 invalid examples rejected as expected, 0 lint examples linted as expected",
+    ] {
+        assert!(out.contains(needle), "stdout should contain {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn the_examples_of_the_repository_lint_clean() {
+    // What .ci/run checks: openapi/trillet.yaml and openapi/examples/, lints denied.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["validate", "--deny-lints"])
+        .output()
+        .expect("xtask runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{out}{err}");
+    assert!(err.is_empty(), "nothing lints, nothing is wrong:\n{err}");
+    assert!(
+        out.contains(" lint examples linted as expected") && !out.contains(" 0 lint examples"),
+        "the files of openapi/examples/lint/ are checked: {out}"
+    );
 }
 
 #[test]
@@ -300,6 +430,9 @@ fn help_explains_commands_and_exit_codes() {
     for needle in [
         "EXIT CODES",
         "LIMITS",
+        "LINTS",
+        "--deny-lints",
+        "lint/expected.json",
         "invalid/expected.json",
         "--operation <operationId> --request <file.json>",
     ] {

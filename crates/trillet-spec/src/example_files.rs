@@ -10,26 +10,35 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::bounds::{read_to_string_limited, MAX_PAYLOAD_BYTES};
+use crate::lint::Lint;
 use crate::report::ValidationError;
 use crate::validator::SpecValidator;
 
 /// Name of the folder, inside the examples folder, of payloads that must be rejected.
 pub const INVALID_DIR: &str = "invalid";
-/// Name of the file, inside [`INVALID_DIR`], that says where each invalid payload fails.
+/// Name of the folder, inside the examples folder, of request bodies that are valid but
+/// must be linted (an unknown property: a warning, not a refusal; CURATION L1).
+pub const LINT_DIR: &str = "lint";
+/// Name of the file, inside [`INVALID_DIR`] and [`LINT_DIR`], that says where each of
+/// their payloads fails or is linted.
 pub const EXPECTED_FILE: &str = "expected.json";
 
 /// What a folder of example files held, from [`SpecValidator::check_example_files`].
 #[derive(Debug, Default)]
 pub struct ExampleFilesReport {
-    /// Files outside `invalid/` that validated.
+    /// Files outside `invalid/` and `lint/` that validated.
     pub valid: usize,
     /// Files in `invalid/` that were rejected at their expected pointer.
     pub rejected: usize,
+    /// Files in `lint/` that validated and were linted at their expected pointer.
+    pub linted: usize,
+    /// The lints of request files outside `lint/`: warnings, not problems.
+    pub lints: Vec<ExampleFileLint>,
     /// Everything that does not hold, one entry per line to print.
     pub problems: Vec<ExampleFileProblem>,
 }
 
-/// One thing wrong with an example file (or with `invalid/expected.json`).
+/// One thing wrong with an example file (or with an `expected.json`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFileProblem {
     /// The file, as the folder given to [`SpecValidator::check_example_files`] joined with
@@ -42,6 +51,21 @@ pub struct ExampleFileProblem {
 impl fmt::Display for ExampleFileProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// One lint of an example file outside `lint/`: a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFileLint {
+    /// The file, as in [`ExampleFileProblem::path`].
+    pub path: PathBuf,
+    /// The unknown property.
+    pub lint: Lint,
+}
+
+impl fmt::Display for ExampleFileLint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.lint)
     }
 }
 
@@ -100,13 +124,18 @@ struct Expectation {
 }
 
 impl SpecValidator {
-    /// Validates every `.json` file under `dir`, recursively (see [`FILE_NAME_RULE`]).
+    /// Validates every `.json` file under `dir`, recursively (see [`FILE_NAME_RULE`]), and
+    /// lints the request bodies among them ([`SpecValidator::lint_request`]).
     ///
     /// Files under `dir/invalid/` are documented mistakes: each must be rejected with a
     /// violation at the pointer that `dir/invalid/expected.json` gives for it
     /// (`{"<file name>": {"pointer": "/toNumber", "mistake": "..."}}`, names relative to
-    /// `invalid/`). An invalid file that validates, fails elsewhere, or is not listed is a
-    /// problem, and so is an entry naming no file. A missing `dir` holds nothing.
+    /// `invalid/`). Files under `dir/lint/` are documented slips that the server accepts:
+    /// each must be a valid request body with a lint at the pointer that
+    /// `dir/lint/expected.json` gives for it (same shape). A file there that does not hold,
+    /// or is not listed, is a problem, and so is an entry naming no file. The lints of
+    /// other files are reported as warnings ([`ExampleFilesReport::lints`]). A missing
+    /// `dir` holds nothing.
     #[must_use]
     pub fn check_example_files(&self, dir: &Path) -> ExampleFilesReport {
         let mut report = ExampleFilesReport::default();
@@ -117,6 +146,8 @@ impl SpecValidator {
             let inner = self.check_example_files(&corpus);
             report.valid += inner.valid;
             report.rejected += inner.rejected;
+            report.linted += inner.linted;
+            report.lints.extend(inner.lints);
             report.problems.extend(inner.problems);
         }
         if let Err(error) = collect_json_files(dir, &corpus, &mut files) {
@@ -127,11 +158,14 @@ impl SpecValidator {
         }
         files.sort();
         let invalid_dir = dir.join(INVALID_DIR);
-        let expected_path = invalid_dir.join(EXPECTED_FILE);
-        let mut expected = self.read_expectations(&expected_path, &mut report);
+        let lint_dir = dir.join(LINT_DIR);
+        let invalid_expected_path = invalid_dir.join(EXPECTED_FILE);
+        let lint_expected_path = lint_dir.join(EXPECTED_FILE);
+        let mut invalid_expected = read_expectations(&invalid_expected_path, &mut report);
+        let mut lint_expected = read_expectations(&lint_expected_path, &mut report);
 
         for path in files {
-            if path == expected_path {
+            if path == invalid_expected_path || path == lint_expected_path {
                 continue;
             }
             let mut problem = |message: String| {
@@ -148,13 +182,15 @@ impl SpecValidator {
                 problem(format!("the file name must be {FILE_NAME_RULE}"));
                 continue;
             };
+            // A corpus record's body; grade C records are guesses, never linted.
             let read = if crate::wild::in_corpus(&path) {
-                crate::wild::read_record(&path).map(|(_, body)| body)
+                crate::wild::read_record(&path)
+                    .map(|(source, body)| (body, source.grade != crate::wild::Grade::C))
             } else {
-                read_json(&path)
+                read_json(&path).map(|body| (body, true))
             };
-            let body = match read {
-                Ok(body) => body,
+            let (body, lintable) = match read {
+                Ok(read) => read,
                 Err(message) => {
                     problem(message);
                     continue;
@@ -164,6 +200,53 @@ impl SpecValidator {
                 None => self.validate_request(&name.operation_id, &body),
                 Some(status) => self.validate_response(&name.operation_id, status, &body),
             };
+            let lints = match name.status {
+                None if lintable => self
+                    .lint_request(&name.operation_id, &body)
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if let Ok(relative) = path.strip_prefix(&lint_dir) {
+                let Some(expectation) =
+                    take_expectation(lint_expected.as_mut(), LINT_DIR, relative, &mut problem)
+                else {
+                    continue;
+                };
+                let shown = shown_pointer(&expectation.pointer);
+                let should = format!(
+                    "should be linted at {shown} ({}) and valid",
+                    expectation.mistake
+                );
+                let masked = crate::report::mask_pointer(&expectation.pointer);
+                match result {
+                    _ if name.status.is_some() => problem(format!(
+                        "only request bodies are linted; a response does not belong in {LINT_DIR}/"
+                    )),
+                    Ok(()) if lints.iter().any(|lint| lint.pointer == masked) => {
+                        report.linted += 1;
+                    }
+                    Ok(()) if lints.is_empty() => {
+                        problem(format!("{should}, but nothing is linted"))
+                    }
+                    Ok(()) => problem(format!(
+                        "{should}, but is linted elsewhere: {}",
+                        joined(&lints)
+                    )),
+                    Err(ValidationError::Invalid(violations)) => problem(format!(
+                        "{should}, but is invalid (a lint is a warning; a mistake the schema \
+                         refuses belongs in {INVALID_DIR}/): {}",
+                        joined(&violations)
+                    )),
+                    Err(other) => problem(format!("cannot be checked: {other}")),
+                }
+                continue;
+            }
+            report
+                .lints
+                .extend(lints.into_iter().map(|lint| ExampleFileLint {
+                    path: path.clone(),
+                    lint,
+                }));
             let Ok(relative) = path.strip_prefix(&invalid_dir) else {
                 match result {
                     Ok(()) => report.valid += 1,
@@ -174,23 +257,15 @@ impl SpecValidator {
                 }
                 continue;
             };
-            let key = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let Some(expectation) = expected.as_mut().and_then(|e| e.remove(&key)) else {
-                problem(format!(
-                    "not listed in {INVALID_DIR}/{EXPECTED_FILE}; add \
-                     {key:?}: {{\"pointer\": \"<where it fails>\", \"mistake\": \"<what is wrong>\"}}"
-                ));
+            let Some(expectation) = take_expectation(
+                invalid_expected.as_mut(),
+                INVALID_DIR,
+                relative,
+                &mut problem,
+            ) else {
                 continue;
             };
-            let shown = if expectation.pointer.is_empty() {
-                "(root)"
-            } else {
-                &expectation.pointer
-            };
+            let shown = shown_pointer(&expectation.pointer);
             match result {
                 Ok(()) => problem(format!(
                     "should be rejected at {shown} ({}), but it is valid",
@@ -201,61 +276,109 @@ impl SpecValidator {
                     if violations.iter().any(|v| v.pointer == masked) {
                         report.rejected += 1;
                     } else {
-                        let found: Vec<String> =
-                            violations.iter().map(ToString::to_string).collect();
                         problem(format!(
                             "should be rejected at {shown} ({}), but was rejected elsewhere: {}",
                             expectation.mistake,
-                            found.join("; ")
+                            joined(&violations)
                         ));
                     }
                 }
                 Err(other) => problem(format!("cannot be checked: {other}")),
             }
         }
-        for (name, _) in expected.into_iter().flatten() {
-            report.problems.push(ExampleFileProblem {
-                path: expected_path.clone(),
-                message: format!(
-                    "entry {name:?} names no file in {INVALID_DIR}/; remove it or add the file"
-                ),
-            });
+        for (folder, path, expected) in [
+            (INVALID_DIR, &invalid_expected_path, invalid_expected),
+            (LINT_DIR, &lint_expected_path, lint_expected),
+        ] {
+            for (name, _) in expected.into_iter().flatten() {
+                report.problems.push(ExampleFileProblem {
+                    path: path.clone(),
+                    message: format!(
+                        "entry {name:?} names no file in {folder}/; remove it or add the file"
+                    ),
+                });
+            }
         }
         report
     }
+}
 
-    fn read_expectations(
-        &self,
-        path: &Path,
-        report: &mut ExampleFilesReport,
-    ) -> Option<BTreeMap<String, Expectation>> {
-        if !path.exists() {
+/// The entry of `expected` for the file at `relative` (inside `folder`), removed from it;
+/// `None` after saying so when there is none.
+fn take_expectation(
+    expected: Option<&mut BTreeMap<String, Expectation>>,
+    folder: &str,
+    relative: &Path,
+    problem: &mut impl FnMut(String),
+) -> Option<Expectation> {
+    let key = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let expectation = expected.and_then(|e| e.remove(&key));
+    if expectation.is_none() {
+        let verb = if folder == LINT_DIR {
+            "is linted"
+        } else {
+            "fails"
+        };
+        problem(format!(
+            "not listed in {folder}/{EXPECTED_FILE}; add \
+             {key:?}: {{\"pointer\": \"<where it {verb}>\", \"mistake\": \"<what is wrong>\"}}"
+        ));
+    }
+    expectation
+}
+
+fn shown_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    }
+}
+
+fn joined(items: &[impl ToString]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Reads an `expected.json`; `None` when there is none (or it is broken, which is reported).
+fn read_expectations(
+    path: &Path,
+    report: &mut ExampleFilesReport,
+) -> Option<BTreeMap<String, Expectation>> {
+    if !path.exists() {
+        return None;
+    }
+    let mut problem = |message: String| {
+        report.problems.push(ExampleFileProblem {
+            path: path.to_owned(),
+            message,
+        });
+    };
+    let entries = match read_json(path) {
+        Ok(Value::Object(entries)) => entries,
+        Ok(_) => {
+            problem(
+                "must be an object mapping file names to {\"pointer\", \"mistake\"}".to_owned(),
+            );
             return None;
         }
-        let mut problem = |message: String| {
-            report.problems.push(ExampleFileProblem {
-                path: path.to_owned(),
-                message,
-            });
-        };
-        let entries = match read_json(path) {
-            Ok(Value::Object(entries)) => entries,
-            Ok(_) => {
-                problem(
-                    "must be an object mapping file names to {\"pointer\", \"mistake\"}".to_owned(),
-                );
-                return None;
-            }
-            Err(message) => {
-                problem(message);
-                return None;
-            }
-        };
-        let mut expected = BTreeMap::new();
-        for (name, entry) in entries {
-            let pointer = entry.get("pointer").and_then(Value::as_str);
-            let mistake = entry.get("mistake").and_then(Value::as_str);
-            match (pointer, mistake) {
+        Err(message) => {
+            problem(message);
+            return None;
+        }
+    };
+    let mut expected = BTreeMap::new();
+    for (name, entry) in entries {
+        let pointer = entry.get("pointer").and_then(Value::as_str);
+        let mistake = entry.get("mistake").and_then(Value::as_str);
+        match (pointer, mistake) {
                 (Some(pointer), Some(mistake)) if pointer.is_empty() || pointer.starts_with('/') => {
                     expected.insert(
                         name,
@@ -269,9 +392,8 @@ impl SpecValidator {
                     "entry {name:?} must be {{\"pointer\": \"<JSON pointer, \\\"\\\" for the root>\", \"mistake\": \"<text>\"}}"
                 )),
             }
-        }
-        Some(expected)
     }
+    Some(expected)
 }
 
 /// Reads a JSON file of at most [`MAX_PAYLOAD_BYTES`]; the error says which line and column

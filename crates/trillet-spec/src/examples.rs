@@ -33,6 +33,9 @@ pub struct Example {
     pub value: Value,
     /// Index of the compiled schema it is validated against.
     pub(crate) validator: usize,
+    /// Pointer of that schema object in the document, for the lint; `None` for a media
+    /// type without a schema.
+    pub(crate) schema: Option<String>,
 }
 
 /// What an [`Example`] illustrates, and so which schema it is validated against.

@@ -21,6 +21,11 @@
 //! }
 //! ```
 //!
+//! Request schemas are open (the live server accepts fields the docs do not list), so
+//! request bodies are also linted ([`SpecValidator::lint_request`]): a property that no
+//! schema declares where the schemas there are closed is a [`Lint`], a warning with a
+//! did-you-mean or a reason (read-only, the other page's spelling), never a refusal.
+//!
 //! The same checks run over every example of the document ([`SpecValidator::examples`],
 //! [`SpecValidator::validate_examples`]) and over the payload files of `openapi/examples/`
 //! ([`SpecValidator::check_example_files`]); `cargo xtask validate` reports them.
@@ -49,6 +54,7 @@ mod bounds;
 mod convert;
 mod example_files;
 mod examples;
+mod lint;
 mod load;
 mod prescan;
 mod report;
@@ -61,10 +67,11 @@ pub use bounds::{
 };
 pub use convert::Direction;
 pub use example_files::{
-    ExampleFileName, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE, FILE_NAME_RULE,
-    INVALID_DIR,
+    ExampleFileLint, ExampleFileName, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE,
+    FILE_NAME_RULE, INVALID_DIR, LINT_DIR,
 };
 pub use examples::{Example, ExampleOutcome, ExampleTarget};
+pub use lint::{Lint, LintReason, READ_ONLY_IN_UPDATES};
 pub use load::LoadError;
 pub use report::{ValidationError, Violation};
 /// The masker every report goes through: the workspace's one, from `trillet-redact`.

@@ -466,7 +466,7 @@ fn ies(n: u64) -> &'static str {
     }
 }
 
-fn quoted_list(names: &[String], max: usize) -> String {
+pub(crate) fn quoted_list(names: &[String], max: usize) -> String {
     let mut shown: Vec<String> = names.iter().take(max).map(|n| format!("{n:?}")).collect();
     if names.len() > max {
         shown.push(format!("... ({} more)", names.len() - max));
@@ -475,7 +475,7 @@ fn quoted_list(names: &[String], max: usize) -> String {
 }
 
 /// The allowed name that `name` most likely misspells, if any.
-fn closest<'n>(name: &str, allowed: &'n [String]) -> Option<&'n String> {
+pub(crate) fn closest<'n, S: AsRef<str>>(name: &str, allowed: &'n [S]) -> Option<&'n S> {
     let folded = |s: &str| -> String {
         s.chars()
             .filter(|c| *c != '_' && *c != '-')
@@ -485,8 +485,15 @@ fn closest<'n>(name: &str, allowed: &'n [String]) -> Option<&'n String> {
     let wanted = folded(name);
     allowed
         .iter()
-        .map(|candidate| (edit_distance(&wanted, &folded(candidate)), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 4).max(1))
+        .map(|candidate| {
+            (
+                edit_distance(&wanted, &folded(candidate.as_ref())),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| {
+            *distance <= (candidate.as_ref().chars().count() / 4).max(1)
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }

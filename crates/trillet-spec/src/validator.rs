@@ -20,11 +20,17 @@ use crate::report::{edit_distance, Reporter, ValidationError};
 /// compiled once, when the validator is built; validating is then cheap and needs `&self`
 /// only, so one validator can be shared by threads.
 pub struct SpecValidator {
-    operations: BTreeMap<String, Operation>,
-    schemas: Vec<CompiledSchema>,
+    pub(crate) operations: BTreeMap<String, Operation>,
+    pub(crate) schemas: Vec<CompiledSchema>,
     examples: Vec<Example>,
     /// The YAML text, to find the line of a pointer when reporting.
     text: String,
+    /// The document itself: the lint reads its schema objects (`crate::lint`).
+    pub(crate) document: Value,
+    /// Compiled request-direction validators of the `oneOf`/`anyOf` branches reachable
+    /// from request bodies, by the branch's pointer, so the lint can tell which branch a
+    /// value matches.
+    pub(crate) branches: HashMap<String, usize>,
 }
 
 impl std::fmt::Debug for SpecValidator {
@@ -37,23 +43,37 @@ impl std::fmt::Debug for SpecValidator {
     }
 }
 
-struct CompiledSchema {
-    validator: jsonschema::Validator,
+pub(crate) struct CompiledSchema {
+    pub(crate) validator: jsonschema::Validator,
     /// The converted JSON Schema, to look up allowed property names when reporting.
     schema: Value,
     direction: Direction,
 }
 
 #[derive(Default)]
-struct Operation {
-    request: Option<Body>,
+pub(crate) struct Operation {
+    pub(crate) request: Option<Body>,
     /// Keyed by status key, upper-cased (`"200"`, `"4XX"`, `"DEFAULT"`).
     responses: HashMap<String, Body>,
+    /// The HTTP method, lower-case (`"put"`).
+    pub(crate) method: &'static str,
+    /// The path template (`/v1/api/agents/{agentId}`).
+    path: String,
+    /// Pointers of the schemas of the JSON success (`2..`) responses, for the lint.
+    pub(crate) success_schemas: Vec<String>,
+    /// The create operation of an update, or the update of a create (see
+    /// [`sibling_operations`]).
+    pub(crate) sibling: Option<String>,
 }
 
-enum Body {
-    /// Index into `schemas`.
-    Json(usize),
+pub(crate) enum Body {
+    Json {
+        /// Index into `schemas`.
+        validator: usize,
+        /// Pointer of the schema object in the document; `None` when the media type has
+        /// no schema.
+        schema: Option<String>,
+    },
     NotJson(String),
     Empty,
 }
@@ -108,11 +128,15 @@ impl SpecValidator {
         let mut builder = Builder::new(text, &document)?;
         builder.operations()?;
         builder.component_schema_examples()?;
+        let branches = builder.branch_validators()?;
+        sibling_operations(&mut builder.operations);
         Ok(SpecValidator {
             operations: builder.operations,
             schemas: builder.schemas,
             examples: builder.examples,
             text: text.to_owned(),
+            document,
+            branches,
         })
     }
 
@@ -137,7 +161,7 @@ impl SpecValidator {
     ) -> Result<(), ValidationError> {
         let operation = self.operation(operation_id)?;
         match &operation.request {
-            Some(Body::Json(index)) => self.check(*index, body),
+            Some(Body::Json { validator, .. }) => self.check(*validator, body),
             Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
                 operation_id: operation_id.to_owned(),
                 direction: Direction::Request,
@@ -171,7 +195,7 @@ impl SpecValidator {
         .iter()
         .find_map(|key| operation.responses.get(key));
         match response {
-            Some(Body::Json(index)) => self.check(*index, body),
+            Some(Body::Json { validator, .. }) => self.check(*validator, body),
             Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
                 operation_id: operation_id.to_owned(),
                 direction: Direction::Response,
@@ -214,7 +238,7 @@ impl SpecValidator {
         line_of_pointer(&self.text, pointer)
     }
 
-    fn operation(&self, operation_id: &str) -> Result<&Operation, ValidationError> {
+    pub(crate) fn operation(&self, operation_id: &str) -> Result<&Operation, ValidationError> {
         self.operations.get(operation_id).ok_or_else(|| {
             let mut close: Vec<(usize, &String)> = self
                 .operations
@@ -250,6 +274,43 @@ impl SpecValidator {
         Err(ValidationError::Invalid(
             reporter.violations(compiled.validator.iter_errors(body)),
         ))
+    }
+}
+
+/// Pairs each create (a POST on a collection, `/call-flows`) with the update of one of its
+/// items (a PUT, else a PATCH, on `/call-flows/{flowId}`), both ways, so that the lint can
+/// say which of the two a key belongs to.
+fn sibling_operations(operations: &mut BTreeMap<String, Operation>) {
+    fn collection_of(path: &str) -> Option<&str> {
+        let (collection, last) = path.rsplit_once('/')?;
+        (last.starts_with('{') && last.ends_with('}') && !collection.is_empty())
+            .then_some(collection)
+    }
+    let pairs: Vec<(String, Option<String>)> = operations
+        .iter()
+        .map(|(id, operation)| {
+            let sibling = operations
+                .iter()
+                .filter(|(_, other)| match operation.method {
+                    "post" => {
+                        matches!(other.method, "put" | "patch")
+                            && collection_of(&other.path) == Some(operation.path.as_str())
+                    }
+                    "put" | "patch" => {
+                        other.method == "post"
+                            && collection_of(&operation.path) == Some(other.path.as_str())
+                    }
+                    _ => false,
+                })
+                .min_by_key(|(_, other)| other.method != "put")
+                .map(|(id, _)| id.clone());
+            (id.clone(), sibling)
+        })
+        .collect();
+    for (id, sibling) in pairs {
+        if let Some(operation) = operations.get_mut(&id) {
+            operation.sibling = sibling;
+        }
     }
 }
 
@@ -395,7 +456,8 @@ impl<'d> Builder<'d> {
                 if let Some(operation) = item.get(method) {
                     let pointer = join(&item_pointer, method);
                     let shared = shared.map(|p| (p, join(&item_pointer, "parameters")));
-                    self.operation(operation, &pointer, shared)?;
+                    let place = (path.as_str(), method);
+                    self.operation(operation, &pointer, place, shared)?;
                 }
             }
         }
@@ -406,6 +468,7 @@ impl<'d> Builder<'d> {
         &mut self,
         operation: &'d Value,
         pointer: &str,
+        (path, method): (&str, &'static str),
         shared_parameters: Option<(&'d Value, String)>,
     ) -> Result<(), LoadError> {
         let id = operation
@@ -424,7 +487,11 @@ impl<'d> Builder<'d> {
                 ),
             ));
         }
-        let mut entry = Operation::default();
+        let mut entry = Operation {
+            method,
+            path: path.to_owned(),
+            ..Operation::default()
+        };
 
         // Parameters: the operation's own replace the path item's of the same name and place.
         let mut parameters: Vec<(&'d Value, String)> = Vec::new();
@@ -462,6 +529,15 @@ impl<'d> Builder<'d> {
                     status: status.clone(),
                 };
                 let body = self.content(response, &at, &id, Direction::Response, &target)?;
+                if let Body::Json {
+                    schema: Some(schema),
+                    ..
+                } = &body
+                {
+                    if status.starts_with('2') {
+                        entry.success_schemas.push(schema.clone());
+                    }
+                }
                 entry.responses.insert(status.to_ascii_uppercase(), body);
             }
         }
@@ -487,7 +563,15 @@ impl<'d> Builder<'d> {
         let target = ExampleTarget::Parameter {
             name: name.to_owned(),
         };
-        self.examples_of(parameter, pointer, Some(operation_id), &target, index, None)?;
+        let validator = (index, Some(schema_pointer.as_str()));
+        self.examples_of(
+            parameter,
+            pointer,
+            Some(operation_id),
+            &target,
+            validator,
+            None,
+        )?;
         self.schema_examples(
             schema,
             &schema_pointer,
@@ -522,11 +606,22 @@ impl<'d> Builder<'d> {
             let schema_pointer = join(&at, "schema");
             let schema = entry.get("schema").unwrap_or(&Value::Bool(true));
             let index = self.compile(schema, &schema_pointer, direction)?;
-            self.examples_of(entry, &at, Some(operation_id), target, index, None)?;
+            let raw = entry.get("schema").map(|_| schema_pointer.clone());
+            self.examples_of(
+                entry,
+                &at,
+                Some(operation_id),
+                target,
+                (index, raw.as_deref()),
+                None,
+            )?;
             if let Some(schema) = entry.get("schema") {
                 self.schema_examples(schema, &schema_pointer, &[direction], Some(operation_id))?;
             }
-            body.get_or_insert(Body::Json(index));
+            body.get_or_insert(Body::Json {
+                validator: index,
+                schema: raw,
+            });
         }
         Ok(match body {
             Some(body) => body,
@@ -537,14 +632,15 @@ impl<'d> Builder<'d> {
         })
     }
 
-    /// Collects `example` and `examples` of a media type or parameter.
+    /// Collects `example` and `examples` of a media type or parameter, checked against
+    /// `validator`, the compiled form of the schema at the pointer beside it (if any).
     fn examples_of(
         &mut self,
         holder: &'d Value,
         pointer: &str,
         operation_id: Option<&str>,
         target: &ExampleTarget,
-        validator: usize,
+        validator: (usize, Option<&str>),
         direction: Option<Direction>,
     ) -> Result<(), LoadError> {
         if let Some(value) = holder.get("example") {
@@ -595,7 +691,7 @@ impl<'d> Builder<'d> {
         operation_id: Option<&str>,
         target: &ExampleTarget,
         value: &Value,
-        validator: usize,
+        (validator, schema): (usize, Option<&str>),
         direction: Option<Direction>,
     ) {
         if self.seen_examples.insert((location.clone(), direction)) {
@@ -605,6 +701,7 @@ impl<'d> Builder<'d> {
                 target: target.clone(),
                 value: value.clone(),
                 validator,
+                schema: schema.map(str::to_owned),
             });
         }
     }
@@ -630,7 +727,7 @@ impl<'d> Builder<'d> {
                     operation_id,
                     &target,
                     value,
-                    index,
+                    (index, Some(pointer)),
                     Some(direction),
                 );
             }
@@ -690,6 +787,71 @@ impl<'d> Builder<'d> {
             )?;
         }
         Ok(())
+    }
+
+    /// Compiles, in the request direction, every `oneOf`/`anyOf` branch reachable from a
+    /// request body or from an example the lint reads, keyed by the branch's pointer
+    /// (`<schema>/oneOf/1`; through a `$ref`, the pointer of its target's branch).
+    fn branch_validators(&mut self) -> Result<HashMap<String, usize>, LoadError> {
+        let document = self.document;
+        let mut pending: Vec<String> = self
+            .operations
+            .values()
+            .filter_map(|operation| match &operation.request {
+                Some(Body::Json {
+                    schema: Some(schema),
+                    ..
+                }) => Some(schema.clone()),
+                _ => None,
+            })
+            .collect();
+        pending.extend(
+            self.examples
+                .iter()
+                .filter(|example| crate::lint::is_linted(&example.target))
+                .filter_map(|example| example.schema.clone()),
+        );
+        let mut seen = HashSet::new();
+        let mut branches = HashMap::new();
+        while let Some(pointer) = pending.pop() {
+            if !seen.insert(pointer.clone()) {
+                continue;
+            }
+            let Some(Value::Object(schema)) = document.pointer(&pointer) else {
+                continue;
+            };
+            if let Some(target) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
+                pending.push(target.to_owned());
+                continue;
+            }
+            if let Some(Value::Object(properties)) = schema.get("properties") {
+                let at = join(&pointer, "properties");
+                pending.extend(properties.keys().map(|name| join(&at, name)));
+            }
+            for key in ["items", "additionalProperties"] {
+                if schema.get(key).is_some_and(Value::is_object) {
+                    pending.push(join(&pointer, key));
+                }
+            }
+            for key in ["allOf", "oneOf", "anyOf"] {
+                let Some(Value::Array(list)) = schema.get(key) else {
+                    continue;
+                };
+                for (i, branch) in list.iter().enumerate() {
+                    let at = format!("{}/{i}", join(&pointer, key));
+                    if key != "allOf" {
+                        let index = self.compile(branch, &at, Direction::Request)?;
+                        branches.insert(at.clone(), index);
+                    }
+                    pending.push(at);
+                }
+            }
+        }
+        Ok(branches)
     }
 
     /// Converts and compiles the schema at `pointer` for `direction`, once.

@@ -43,9 +43,32 @@ fn every_inline_example_of_the_embedded_document_validates() {
 }
 
 #[test]
+fn no_inline_example_of_the_embedded_document_lints() {
+    // The documents stay clean: an unknown property in an example is a slip of the spec
+    // (or a field the schema should declare), not something to teach.
+    let spec = SpecValidator::embedded();
+    let lints: Vec<String> = spec
+        .examples()
+        .iter()
+        .flat_map(|example| {
+            spec.lint_example(example)
+                .into_iter()
+                .map(move |lint| format!("#{}: {lint}", example.location))
+        })
+        .collect();
+    assert!(
+        lints.is_empty(),
+        "examples that lint:\n{}",
+        lints.join("\n")
+    );
+}
+
+#[test]
 fn every_example_file_of_openapi_examples_holds() {
-    // Valid files validate, and each file of invalid/ fails at the pointer that
-    // invalid/expected.json gives for it (the same check as `cargo xtask validate`).
+    // Valid files validate, each file of invalid/ fails at the pointer that
+    // invalid/expected.json gives for it, each file of lint/ is valid and linted where
+    // lint/expected.json says, and no other file lints (the checks of `cargo xtask
+    // validate --deny-lints`).
     let dir = workspace_root().join("openapi/examples");
     let report = SpecValidator::embedded().check_example_files(&dir);
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
@@ -53,6 +76,16 @@ fn every_example_file_of_openapi_examples_holds() {
         problems.is_empty(),
         "example file problems:\n{}",
         problems.join("\n")
+    );
+    let lints: Vec<String> = report.lints.iter().map(ToString::to_string).collect();
+    assert!(
+        lints.is_empty(),
+        "example files that lint:\n{}",
+        lints.join("\n")
+    );
+    assert_eq!(
+        report.linted, 3,
+        "the three files of openapi/examples/lint/"
     );
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use trillet_spec::ExampleFilesReport;
 
-use common::petstore;
+use common::{kennels, petstore};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -85,6 +85,76 @@ fn every_kind_of_broken_example_file_is_reported() {
         .collect();
     assert_eq!(problems(&report, &dir), expected);
     assert_eq!((report.valid, report.rejected), (0, 0));
+}
+
+#[test]
+fn lint_files_must_be_valid_and_lint_where_expected_and_other_lints_are_warnings() {
+    let dir = fixture("lint-examples");
+    let report = kennels().check_example_files(&dir);
+    assert_eq!(problems(&report, &dir), Vec::<(String, String)>::new());
+    assert_eq!(
+        (report.valid, report.rejected, report.linted),
+        (3, 1, 2),
+        "a file that lints is still valid; the response file is not linted"
+    );
+    let lints: Vec<(String, String)> = report
+        .lints
+        .iter()
+        .map(|l| {
+            let relative = l.path.strip_prefix(&dir).unwrap_or(&l.path);
+            (relative.to_string_lossy().into_owned(), l.lint.to_string())
+        })
+        .collect();
+    assert_eq!(
+        lints,
+        [(
+            "updateKennel.request.typo.json".to_owned(),
+            r#"/nam: unknown property "nam"; did you mean "name"?"#.to_owned()
+        )]
+    );
+}
+
+#[test]
+fn every_kind_of_broken_lint_file_is_reported() {
+    let dir = fixture("lint-examples-broken");
+    let report = kennels().check_example_files(&dir);
+    let should = "should be linted at /nam (meant to misspell name) and valid";
+    let expected: Vec<(String, String)> = [
+        (
+            "lint/createKennel.request.clean.json",
+            format!("{should}, but nothing is linted"),
+        ),
+        (
+            "lint/createKennel.request.elsewhere.json",
+            format!(
+                r#"{should}, but is linted elsewhere: /dog: unknown property "dog"; did you mean "dogs"?"#
+            ),
+        ),
+        (
+            "lint/createKennel.request.invalid.json",
+            format!(
+                r#"{should}, but is invalid (a lint is a warning; a mistake the schema refuses belongs in invalid/): (root): expected required property "name", found object {{"nam":"Barks"}}"#
+            ),
+        ),
+        (
+            "lint/createKennel.request.unlisted.json",
+            r#"not listed in lint/expected.json; add "createKennel.request.unlisted.json": {"pointer": "<where it is linted>", "mistake": "<what is wrong>"}"#.to_owned(),
+        ),
+        (
+            "lint/getKennel.response.200.json",
+            "only request bodies are linted; a response does not belong in lint/".to_owned(),
+        ),
+        (
+            "lint/expected.json",
+            r#"entry "ghost.json" names no file in lint/; remove it or add the file"#.to_owned(),
+        ),
+    ]
+    .into_iter()
+    .map(|(path, message)| (path.to_owned(), message))
+    .collect();
+    assert_eq!(problems(&report, &dir), expected);
+    assert_eq!((report.valid, report.linted), (0, 0));
+    assert!(report.lints.is_empty(), "lint/ files are never warnings");
 }
 
 #[test]

@@ -17,6 +17,17 @@ pub fn petstore() -> &'static SpecValidator {
     })
 }
 
+pub const KENNELS: &str = include_str!("../fixtures/lint.yaml");
+
+/// The lint fixture: a create and an update of one resource, and every composition.
+pub fn kennels() -> &'static SpecValidator {
+    static SPEC: OnceLock<SpecValidator> = OnceLock::new();
+    SPEC.get_or_init(|| match SpecValidator::from_yaml_str(KENNELS) {
+        Ok(spec) => spec,
+        Err(error) => panic!("tests/fixtures/lint.yaml does not load: {error}"),
+    })
+}
+
 /// The one-line violations of a result, empty when it is `Ok`; other errors as their message.
 pub fn lines(result: Result<(), ValidationError>) -> Vec<String> {
     match result {
