@@ -479,6 +479,26 @@ async fn disconnect_web_call() {
     .await;
 }
 
+#[tokio::test]
+async fn create_web_call() {
+    check_each_body(
+        Expect::op("createWebCall"),
+        |c, b: types::WebCallRequest| async move { c.create_web_call(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_public_web_call() {
+    // The spec asks only for `x-workspace-id` here; the client sends its key too, as on
+    // every call (see `list_workspaces_as_a_list_or_one_object`).
+    check_each_body(
+        Expect::op("createPublicWebCall"),
+        |c, b: types::PublicWebCallRequest| async move { c.create_public_web_call(&b).await },
+    )
+    .await;
+}
+
 // Call history.
 
 #[tokio::test]
@@ -1048,6 +1068,44 @@ async fn get_workspace() {
         |c, (): ()| async move { c.get_workspace(trillet_e2e::WORKSPACE_ID).await },
     )
     .await;
+}
+
+// The credential check.
+
+#[tokio::test]
+async fn check_credentials_reads_only_the_status() {
+    // The body is not documented: whatever comes back, a 2xx is a success and the body
+    // is not read (a JSON body would be dropped too, which `verify` would call a loss).
+    for (content_type, body) in [("text/plain", "Trillet API"), ("text/html", "")] {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(Expect::op("checkCredentials").respond(200, content_type, body))
+            .await;
+        let accepted = harness
+            .client
+            .check_credentials()
+            .await
+            .expect("checkCredentials");
+        expectation.verify(&*accepted);
+    }
+}
+
+#[tokio::test]
+async fn check_credentials_reports_a_refused_key() {
+    let harness = Harness::start().await;
+    let _expectation = harness
+        .expect(Expect::op("checkCredentials").respond(
+            401,
+            "application/json",
+            "{\"error\":\"Invalid API key\"}",
+        ))
+        .await;
+    let error = harness
+        .client
+        .check_credentials()
+        .await
+        .expect_err("a 401 is an error");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
 }
 
 /// The file names of the parts of the one multipart request received.

@@ -36,7 +36,9 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "getBatchProgress" => through::<types::BatchProgress>(value),
         "listBatchCalls" => through::<types::BatchCallList>(value),
         "getBatchCall" => through::<types::BatchCall>(value),
-        "connectWebCall" => through::<types::WebCallSession>(value),
+        "connectWebCall" | "createWebCall" | "createPublicWebCall" => {
+            through::<types::WebCallSession>(value)
+        }
         "disconnectWebCall" | "registerExternalNumber" | "unbindPhoneNumber" => {
             through::<types::StatusMessage>(value)
         }

@@ -4885,6 +4885,34 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Body of `createPublicWebCall`; the agent is `call_agent_id` here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct PublicWebCallRequest {
+        ///Identifier of the agent to talk to.
+        pub call_agent_id: ::std::string::String,
+        ///URL that receives the call's events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///Variables given to the agent's script, e.g. `firstName`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic_variables: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Mode of the session; known values `voice` (default) and `text`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for PublicWebCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PublicWebCallRequest")
+                .field("call_agent_id", &MaskedDebug(&self.call_agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
+                .field("mode", &MaskedDebug(&self.mode))
+                .finish()
+        }
+    }
     ///Body of `purchasePhoneNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct PurchasePhoneNumberRequest {
@@ -5553,6 +5581,35 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
                 .finish()
         }
     }
+    ///Body of `createWebCall` (the web SDK's body; `connectWebCall` takes the same).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WebCallRequest {
+        ///Identifier of the agent to talk to.
+        #[serde(rename = "agentId")]
+        pub agent_id: ::std::string::String,
+        ///URL that receives the call's events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///Variables given to the agent's script, e.g. `firstName`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic_variables: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Mode of the session; known values `voice` (default) and `text`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for WebCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebCallRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
+                .field("mode", &MaskedDebug(&self.mode))
+                .finish()
+        }
+    }
     ///A web call session to join.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct WebCallSession {
@@ -6073,6 +6130,21 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl PublicWebCallRequest {
+        /** The `PublicWebCallRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `PublicWebCallRequest { field: value, ..PublicWebCallRequest::new(call_agent_id) }`.*/
+        pub fn new(
+            call_agent_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                call_agent_id: call_agent_id.into(),
+                callback_url: ::std::default::Default::default(),
+                dynamic_variables: ::std::default::Default::default(),
+                mode: ::std::default::Default::default(),
+            }
+        }
+    }
     impl PurchasePhoneNumberRequest {
         /** The `PurchasePhoneNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6193,6 +6265,19 @@ Receivers must accept unknown types.
         pub fn new(room_name: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 room_name: room_name.into(),
+            }
+        }
+    }
+    impl WebCallRequest {
+        /** The `WebCallRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WebCallRequest { field: value, ..WebCallRequest::new(agent_id) }`.*/
+        pub fn new(agent_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                agent_id: agent_id.into(),
+                callback_url: ::std::default::Default::default(),
+                dynamic_variables: ::std::default::Default::default(),
+                mode: ::std::default::Default::default(),
             }
         }
     }
@@ -8529,6 +8614,98 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn check_credentials<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let url = format!("{}/v1/api/", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "check_credentials",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::empty(response)),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, Error<()>> {
+        let url = format!("{}/v1/api/web-call", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_public_web_call<'a>(
+        &'a self,
+        body: &'a types::PublicWebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, Error<()>> {
+        let url = format!("{}/v1/api/web-call/public", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_public_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -9787,6 +9964,75 @@ Arguments:
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Check the API key
+
+The request the Introduction and Authentication pages use to show the
+headers; integrations use it to test a key before saving it. Only the
+status is meaningful: a 2XX means the key was accepted, 401 or 403
+that it was not. The response body is not documented and may be
+anything. `x-api-key` is required; the Authentication page lists
+`x-workspace-id` without requiring it, and clients send both.
+
+
+Sends a `GET` request to `/v1/api/`
+
+*/
+    pub async fn check_credentials<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<()>, crate::Error> {
+        match self.api.check_credentials().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Start a web call (API key)
+
+Starts a browser (WebRTC) call with an agent, as `connectWebCall`
+does: the same body and response, at the path the Trillet web SDK
+uses since version 1.3.4 (1.3.3 used `/v1/api/calls/web/connect`).
+No documentation page exists; see CURATION.md (issue #9). The SDK
+sends only the API key (spelled `X-API_KEY`); no workspace header is
+needed. `mode` is `voice` (default) or `text`; `dynamic_variables`
+are given to the agent's script; `callback_url` receives the call's
+events. The response's `token` is a credential for the room: do not
+log it.
+
+
+Sends a `POST` request to `/v1/api/web-call`
+
+*/
+    pub async fn create_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, crate::Error> {
+        match self.api.create_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Start a public web call (no API key)
+
+Starts a browser (WebRTC) call with an agent without an API key, for
+web pages that must not hold one: only `x-workspace-id` is sent. The
+agent is `call_agent_id` here, not `agentId`. The Trillet web SDK
+(`startPublicCall`) and its public example use it; no documentation
+page exists, and which agents accept keyless calls is not documented
+(call flows have a `security.publicAccess` setting). The response's
+`token` is a credential for the room: do not log it.
+
+
+Sends a `POST` request to `/v1/api/web-call/public`
+
+*/
+    pub async fn create_public_web_call<'a>(
+        &'a self,
+        body: &'a types::PublicWebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, crate::Error> {
+        match self.api.create_public_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
 }
 /// Every operation of the document, generated or hand-written: progenitor's id (the
 /// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
@@ -10193,5 +10439,23 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         operation_id: "getWorkspace",
         method: "GET",
         path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "check_credentials",
+        operation_id: "checkCredentials",
+        method: "GET",
+        path: "/v1/api/",
+    },
+    crate::transport::Operation {
+        id: "create_web_call",
+        operation_id: "createWebCall",
+        method: "POST",
+        path: "/v1/api/web-call",
+    },
+    crate::transport::Operation {
+        id: "create_public_web_call",
+        operation_id: "createPublicWebCall",
+        method: "POST",
+        path: "/v1/api/web-call/public",
     },
 ];
