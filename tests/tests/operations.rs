@@ -11,7 +11,7 @@ use serde_json::Value;
 use trillet::batch_upload::{Csv, StartBatch};
 use trillet::types;
 use trillet::uploads::Document;
-use trillet::{Client, Error, ResponseValue};
+use trillet::{ByteStream, Client, Error, ResponseValue};
 use trillet_e2e::{
     example_at, normalise, operation, query_examples, request_example, request_examples,
     success_example_names, Expect, Harness,
@@ -580,6 +580,82 @@ async fn get_call_history_v1_spelling() {
     .await;
 }
 
+#[tokio::test]
+async fn export_call_history_csv_as_text() {
+    let csv = media_example(
+        "exportCallHistoryCsv",
+        "responses/200",
+        "text/csv",
+        "oneCall",
+    );
+    let csv = csv.as_str().expect("CSV text");
+    let bodies = request_examples("exportCallHistoryCsv");
+    assert!(
+        !bodies.is_empty(),
+        "exportCallHistoryCsv: no request example"
+    );
+    for (_, body) in bodies {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("exportCallHistoryCsv")
+                    .json(body.clone())
+                    .respond(200, "text/csv", csv),
+            )
+            .await;
+        let typed: types::CallHistoryExportRequest =
+            serde_json::from_value(body).expect("the example decodes");
+        let exported = harness
+            .client
+            .export_call_history_csv(&typed)
+            .await
+            .expect("exportCallHistoryCsv");
+        assert_eq!(bytes_of(exported).await, csv.as_bytes());
+        expectation.verify(&());
+    }
+}
+
+// Recordings.
+
+#[tokio::test]
+async fn start_recording() {
+    check_each_body(
+        Expect::op("startRecording"),
+        |c, b: types::StartRecordingRequest| async move { c.start_recording(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_recording_streams_the_audio_as_it_comes() {
+    // Whatever audio type the server names (the docs: audio/mp3 or video/mp4; live:
+    // audio/ogg), the bytes arrive untouched.
+    for content_type in ["audio/ogg", "audio/mpeg", "video/mp4"] {
+        let audio = "OggS\u{0}\u{2}fake audio frames";
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("getRecording")
+                    .path("callHistoryId", "rec-1")
+                    .respond(200, content_type, audio),
+            )
+            .await;
+        let recording = harness
+            .client
+            .get_recording("rec-1")
+            .await
+            .expect("getRecording");
+        let received = recording
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        assert_eq!(received.as_deref(), Some(content_type));
+        assert_eq!(bytes_of(recording).await, audio.as_bytes());
+        expectation.verify(&());
+    }
+}
+
 // Active calls.
 
 #[tokio::test]
@@ -1106,6 +1182,16 @@ async fn check_credentials_reports_a_refused_key() {
         .await
         .expect_err("a 401 is an error");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
+}
+
+/// The whole body of a byte-stream response.
+async fn bytes_of(response: ResponseValue<ByteStream>) -> Vec<u8> {
+    let mut stream = response.into_inner_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        bytes.extend_from_slice(&chunk.expect("a chunk of the body"));
+    }
+    bytes
 }
 
 /// The file names of the parts of the one multipart request received.

@@ -48,6 +48,7 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "getActiveCall" => through::<types::ActiveCall>(value),
         "endActiveCall" => through::<types::EndCallResult>(value),
         "removeAgentFromCall" => through::<types::RemoveAgentResult>(value),
+        "startRecording" => through::<types::RecordingStarted>(value),
         "uploadCallFlowKnowledgeBaseFile" | "deleteCallFlowKnowledgeBaseFile" => {
             through::<types::CallFlowKnowledgeBase>(value)
         }
