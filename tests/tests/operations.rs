@@ -962,6 +962,55 @@ async fn unbind_phone_number() {
     .await;
 }
 
+#[tokio::test]
+async fn search_available_numbers_with_every_parameter() {
+    // Every query parameter the spec documents, with its own example value.
+    let examples = query_examples("searchAvailableNumbers");
+    let value = |name: &str| {
+        examples
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no example of {name}"))
+    };
+    let country = value("country");
+    let query = types::SearchAvailableNumbersQuery {
+        type_: Some(value("type").parse().expect("a number type")),
+        contains: Some(value("contains")),
+        area_code: Some(value("areaCode")),
+        limit: value("limit").parse().ok(),
+    };
+    let expect = examples
+        .iter()
+        .fold(Expect::op("searchAvailableNumbers"), |e, (name, v)| {
+            e.query(name, v)
+        });
+    let (country, query) = (country.as_str(), &query);
+    check(expect, None, |c, (): ()| async move {
+        c.search_available_numbers(country, query).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_available_numbers_with_only_the_country() {
+    check(
+        Expect::op("searchAvailableNumbers").query("country", "AU"),
+        None,
+        |c, (): ()| async move { c.search_available_numbers("AU", &Default::default()).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn release_phone_number() {
+    check_each_body(
+        Expect::op("releasePhoneNumber"),
+        |c, b: types::ReleasePhoneNumberRequest| async move { c.release_phone_number(&b).await },
+    )
+    .await;
+}
+
 // Knowledge bases.
 
 #[tokio::test]

@@ -70,6 +70,8 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "purchasePhoneNumber" => through::<types::PurchasedPhoneNumber>(value),
         "getPhoneNumberConfig" => through::<types::PhoneNumberConfig>(value),
         "updatePhoneNumberConfig" => through::<types::SuccessFlag>(value),
+        "searchAvailableNumbers" => through::<types::AvailableNumbers>(value),
+        "releasePhoneNumber" => through::<types::SuccessMessage>(value),
         "bindPhoneNumber" => through::<types::BindPhoneNumberResult>(value),
         "createKnowledgeBase" | "getKnowledgeBase" => through::<types::KnowledgeBase>(value),
         "listKnowledgeBases" => through::<Vec<types::KnowledgeBase>>(value),

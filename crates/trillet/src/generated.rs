@@ -516,6 +516,68 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///A phone number that can be bought.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumber {
+        ///The number formatted for people, e.g. `(415) 555-1234`.
+        #[serde(
+            rename = "friendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///City.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locality: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<crate::PhoneNumberText>,
+        ///State or region, e.g. `CA`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for AvailableNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumber")
+                .field("friendly_name", &MaskedDebug(&self.friendly_name))
+                .field("locality", &MaskedDebug(&self.locality))
+                .field("phone_number", &self.phone_number)
+                .field("region", &MaskedDebug(&self.region))
+                .finish()
+        }
+    }
+    ///Result of `searchAvailableNumbers`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumbers {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<AvailableNumbersFilters>,
+        ///Numbers that can be bought.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub numbers: ::std::vec::Vec<AvailableNumber>,
+    }
+    impl ::std::fmt::Debug for AvailableNumbers {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumbers")
+                .field("filters", &self.filters)
+                .field("numbers", &self.numbers)
+                .finish()
+        }
+    }
+    ///The search filters of the country.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumbersFilters {
+        ///Filters the country supports (values not documented).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub supported: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl ::std::fmt::Debug for AvailableNumbersFilters {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumbersFilters")
+                .field("supported", &MaskedDebug(&self.supported))
+                .finish()
+        }
+    }
     ///One call of a batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCall {
@@ -5159,6 +5221,20 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Body of `releasePhoneNumber`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct ReleasePhoneNumberRequest {
+        ///Identifier (`_id`) of the phone number record.
+        #[serde(rename = "phoneNumberId")]
+        pub phone_number_id: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for ReleasePhoneNumberRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ReleasePhoneNumberRequest")
+                .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
+                .finish()
+        }
+    }
     ///Body of `removeAgentFromCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct RemoveAgentRequest {
@@ -5438,6 +5514,24 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
     impl ::std::fmt::Debug for SuccessFlag {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SuccessFlag").field("success", &self.success).finish()
+        }
+    }
+    ///Whether the request succeeded, with a human-readable message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct SuccessMessage {
+        ///Human-readable result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///`true` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ::std::fmt::Debug for SuccessMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SuccessMessage")
+                .field("message", &MaskedDebug(&self.message))
+                .field("success", &self.success)
+                .finish()
         }
     }
     ///One utterance of a call.
@@ -6266,6 +6360,18 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl ReleasePhoneNumberRequest {
+        /** The `ReleasePhoneNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `ReleasePhoneNumberRequest { field: value, ..ReleasePhoneNumberRequest::new(phone_number_id) }`.*/
+        pub fn new(
+            phone_number_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                phone_number_id: phone_number_id.into(),
+            }
+        }
+    }
     impl RemoveAgentRequest {
         /** The `RemoveAgentRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6427,6 +6533,30 @@ Receivers must accept unknown types.
                 .field("call_ids", &MaskedDebug(&self.call_ids))
                 .field("date_range", &MaskedDebug(&self.date_range))
                 .field("post_analysis", &MaskedDebug(&self.post_analysis))
+                .finish()
+        }
+    }
+    /** The query parameters of [`Client::search_available_numbers`](crate::Client::search_available_numbers), all optional.
+
+ Set the ones you need and default the rest: `SearchAvailableNumbersQuery { type_: Some(..), ..Default::default() }`.*/
+    #[derive(Clone, Default, PartialEq)]
+    pub struct SearchAvailableNumbersQuery {
+        /// Kind of number; required except for `AU`.
+        pub type_: Option<super::types::PhoneNumberType>,
+        /// Digits or a pattern the number must contain.
+        pub contains: ::std::option::Option<::std::string::String>,
+        /// Area code of the number, e.g. `415` (three digits in the US). Not on the page; used live.
+        pub area_code: ::std::option::Option<::std::string::String>,
+        /// Most numbers to return.
+        pub limit: Option<::std::num::NonZeroU32>,
+    }
+    impl ::std::fmt::Debug for SearchAvailableNumbersQuery {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SearchAvailableNumbersQuery")
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("contains", &MaskedDebug(&self.contains))
+                .field("area_code", &MaskedDebug(&self.area_code))
+                .field("limit", &MaskedDebug(&self.limit))
                 .finish()
         }
     }
@@ -8894,6 +9024,82 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn search_available_numbers<'a>(
+        &'a self,
+        area_code: Option<&'a str>,
+        contains: Option<&'a str>,
+        country: &'a str,
+        limit: Option<::std::num::NonZeroU32>,
+        type_: Option<types::PhoneNumberType>,
+    ) -> Result<ResponseValue<types::AvailableNumbers>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/available-numbers", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("areaCode", &area_code))
+            .query(&progenitor_client::QueryParam::new("contains", &contains))
+            .query(&progenitor_client::QueryParam::new("country", &country))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("type", &type_))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search_available_numbers",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn release_phone_number<'a>(
+        &'a self,
+        body: &'a types::ReleasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::SuccessMessage>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/release-number", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "release_phone_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -10298,6 +10504,65 @@ Sends a `POST` request to `/v2/api/call-history/export-csv`
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Search available phone numbers
+
+Lists numbers that can be bought with `purchasePhoneNumber` in a
+country, optionally of one type, containing some digits, or in an
+area code. `type` is required except for `AU`. `areaCode` is not on
+the page but a production client searches with it. No pagination;
+no default or maximum `limit` is documented. `filters.supported`
+lists the filters the country supports (its values are not
+documented).
+
+
+Sends a `GET` request to `/v1/api/twilio/available-numbers`
+
+Arguments:
+- `country`: Country code, e.g. `US`, `CA`, `AU`, `GB`.
+- `query`: the query parameters, all optional (see [`SearchAvailableNumbersQuery`](crate::types::SearchAvailableNumbersQuery))
+*/
+    pub async fn search_available_numbers<'a>(
+        &'a self,
+        country: &'a str,
+        query: &'a types::SearchAvailableNumbersQuery,
+    ) -> Result<ResponseValue<types::AvailableNumbers>, crate::Error> {
+        match self
+            .api
+            .search_available_numbers(
+                query.area_code.as_deref(),
+                query.contains.as_deref(),
+                country,
+                query.limit.clone(),
+                query.type_.clone(),
+            )
+            .await
+        {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Release a purchased phone number
+
+Gives a purchased number back, so that it is no longer billed (unlike
+`unbindPhoneNumber`, which only detaches it from an agent). No
+documentation page exists: a production client releases numbers with
+it (see CURATION.md, issue #9). Numbers of the free plan are refused
+with 404 "not found" and must be released in the dashboard. The
+success body has not been observed; the schema is open.
+
+
+Sends a `POST` request to `/v1/api/twilio/release-number`
+
+*/
+    pub async fn release_phone_number<'a>(
+        &'a self,
+        body: &'a types::ReleasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::SuccessMessage>, crate::Error> {
+        match self.api.release_phone_number(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
 }
 /// Every operation of the document, generated or hand-written: progenitor's id (the
 /// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
@@ -10740,5 +11005,17 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         operation_id: "exportCallHistoryCsv",
         method: "POST",
         path: "/v2/api/call-history/export-csv",
+    },
+    crate::transport::Operation {
+        id: "search_available_numbers",
+        operation_id: "searchAvailableNumbers",
+        method: "GET",
+        path: "/v1/api/twilio/available-numbers",
+    },
+    crate::transport::Operation {
+        id: "release_phone_number",
+        operation_id: "releasePhoneNumber",
+        method: "POST",
+        path: "/v1/api/twilio/release-number",
     },
 ];
