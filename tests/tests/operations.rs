@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use trillet::batch_upload::{Csv, StartBatch};
 use trillet::types;
-use trillet::uploads::Document;
+use trillet::uploads::{CloneVoice, Document, VoiceSample};
 use trillet::{ByteStream, Client, Error, ResponseValue};
 use trillet_e2e::{
     example_at, normalise, operation, query_examples, request_example, request_examples,
@@ -1191,6 +1191,90 @@ async fn get_workspace() {
         Expect::op("getWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
         None,
         |c, (): ()| async move { c.get_workspace(trillet_e2e::WORKSPACE_ID).await },
+    )
+    .await;
+}
+
+// Voices.
+
+#[tokio::test]
+async fn create_voice() {
+    check_each_body(
+        Expect::op("createVoice"),
+        |c, b: types::VoiceCreate| async move { c.create_voice(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn clone_voice_with_a_name_answered_with_or_without_the_voice() {
+    let example = media_example("cloneVoice", "requestBody", "multipart/form-data", "named");
+    let text = |key: &str| example[key].as_str().expect("a text field").to_string();
+    let voice = CloneVoice {
+        name: Some(text("name")),
+        description: Some(text("description")),
+        language: Some(text("language")),
+    };
+    for answer in success_example_names("cloneVoice") {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("cloneVoice")
+                    .multipart(&[
+                        ("file", Some("audio/wav"), &text("file")),
+                        ("name", None, &text("name")),
+                        ("description", None, &text("description")),
+                        ("language", None, &text("language")),
+                    ])
+                    .respond_with_example(&answer),
+            )
+            .await;
+        let cloned = harness
+            .client
+            .clone_voice(VoiceSample::from_bytes("sample.wav", text("file")), &voice)
+            .await
+            .expect("cloneVoice");
+        expectation.verify(&*cloned);
+        assert_eq!(file_names(&expectation)[0].as_deref(), Some("sample.wav"));
+    }
+}
+
+#[tokio::test]
+async fn clone_voice_sends_only_the_fields_set() {
+    let harness = Harness::start().await;
+    let expectation = harness
+        .expect(Expect::op("cloneVoice").multipart(&[("file", Some("audio/mpeg"), "ID3 frames")]))
+        .await;
+    let cloned = harness
+        .client
+        .clone_voice(
+            VoiceSample::from_bytes("greeting.mp3", "ID3 frames"),
+            &CloneVoice::default(),
+        )
+        .await
+        .expect("cloneVoice");
+    expectation.verify(&*cloned);
+}
+
+#[tokio::test]
+async fn a_voice_sample_over_50_mb_is_refused_before_sending() {
+    let harness = Harness::start().await;
+    let too_big = VoiceSample::from_bytes("long.wav", vec![0; 50 * 1024 * 1024 + 1]);
+    let error = harness
+        .client
+        .clone_voice(too_big, &CloneVoice::default())
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    assert!(error.to_string().contains("long.wav"), "{error}");
+}
+
+#[tokio::test]
+async fn get_voice() {
+    check(
+        Expect::op("getVoice").path("voiceId", "voice-1"),
+        None,
+        |c, (): ()| async move { c.get_voice("voice-1").await },
     )
     .await;
 }

@@ -85,6 +85,8 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "listFlowFolders" => through::<Vec<types::FlowFolder>>(value),
         "listWorkspaces" => through::<types::Workspaces>(value),
         "getWorkspace" => through::<types::Workspace>(value),
+        "createVoice" | "getVoice" => through::<types::Voice>(value),
+        "cloneVoice" => through::<types::VoiceCloned>(value),
         other => Err(format!(
             "no response type known for {other}: add it to round_trip()"
         )),

@@ -5730,6 +5730,170 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             Self::PhoneNumberRecord(value)
         }
     }
+    /**A voice. `getVoice` returns a stock voice's `voiceId`, `provider`,
+`gender` and `accent`; the custom voices of `createVoice` and
+`cloneVoice` carry `language`, `workspaceId` and `createdAt` instead.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct Voice {
+        ///Accent, e.g. `american`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accent: ::std::option::Option<::std::string::String>,
+        ///When a custom voice was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Gender, e.g. `female`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gender: ::std::option::Option<::std::string::String>,
+        ///Identifier of the voice.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Text-to-speech provider of the voice, e.g. `rime`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///Voice id to put in an agent's `ttsModel.voiceId`, e.g. `mistv2_Wildflower`.
+        #[serde(
+            rename = "voiceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        ///Workspace that owns a custom voice.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for Voice {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Voice")
+                .field("accent", &MaskedDebug(&self.accent))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("description", &MaskedDebug(&self.description))
+                .field("gender", &MaskedDebug(&self.gender))
+                .field("id", &MaskedDebug(&self.id))
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
+    ///Body of `cloneVoice`, sent as `multipart/form-data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct VoiceCloneUpload {
+        ///Description of the voice.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The audio sample, at most 50 MB.
+        pub file: ::std::string::String,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Name of the voice; when given, the custom voice is created too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for VoiceCloneUpload {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCloneUpload")
+                .field("description", &MaskedDebug(&self.description))
+                .field("file", &MaskedDebug(&self.file))
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    ///Result of `cloneVoice`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct VoiceCloned {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub embedding: ::std::option::Option<VoiceEmbedding>,
+        ///The custom voice, when a `name` was given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice: ::std::option::Option<Voice>,
+    }
+    impl ::std::fmt::Debug for VoiceCloned {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCloned")
+                .field("embedding", &self.embedding)
+                .field("voice", &self.voice)
+                .finish()
+        }
+    }
+    ///Body of `createVoice`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct VoiceCreate {
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub embedding: VoiceEmbedding,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Name of the voice.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for VoiceCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCreate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("embedding", &self.embedding)
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    /**A voice embedding, as `cloneVoice` returns it and `createVoice` takes it
+back; pass it on unchanged. The example shows `data` (encoding not
+documented) and `format` (`float32`).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(transparent)]
+    pub struct VoiceEmbedding(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::fmt::Debug for VoiceEmbedding {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("VoiceEmbedding").field(&MaskedDebug(&self.0)).finish()
+        }
+    }
+    impl ::std::ops::Deref for VoiceEmbedding {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VoiceEmbedding>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: VoiceEmbedding) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for VoiceEmbedding {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///Body of `connectWebCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct WebCallConnectRequest {
@@ -6451,6 +6615,22 @@ Receivers must accept unknown types.
             Self {
                 account_sid: account_sid.into(),
                 auth_token,
+            }
+        }
+    }
+    impl VoiceCreate {
+        /** The `VoiceCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `VoiceCreate { field: value, ..VoiceCreate::new(name, embedding) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            embedding: VoiceEmbedding,
+        ) -> Self {
+            Self {
+                description: ::std::default::Default::default(),
+                embedding,
+                language: ::std::default::Default::default(),
+                name: name.into(),
             }
         }
     }
@@ -9100,6 +9280,75 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn create_voice<'a>(
+        &'a self,
+        body: &'a types::VoiceCreate,
+    ) -> Result<ResponseValue<types::Voice>, Error<()>> {
+        let url = format!("{}/v1/api/voices", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_voice",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_voice<'a>(
+        &'a self,
+        voice_id: &'a str,
+    ) -> Result<ResponseValue<types::Voice>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_voice",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -10563,6 +10812,47 @@ Sends a `POST` request to `/v1/api/twilio/release-number`
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Create a custom voice
+
+Creates a custom voice of the workspace from a voice `embedding`, as
+`cloneVoice` returns it (send it back unchanged). How a custom voice
+is then chosen in an agent's `ttsModel` is not documented.
+
+
+Sends a `POST` request to `/v1/api/voices`
+
+*/
+    pub async fn create_voice<'a>(
+        &'a self,
+        body: &'a types::VoiceCreate,
+    ) -> Result<ResponseValue<types::Voice>, crate::Error> {
+        match self.api.create_voice(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a voice
+
+Returns one voice: its display name, the `voiceId` and `provider` to
+put in an agent's `ttsModel`, gender, accent and description. The
+page's example is a stock voice; whether a custom voice's `_id` is
+accepted, and what it returns, is not documented.
+
+
+Sends a `GET` request to `/v1/api/voices/{voiceId}`
+
+Arguments:
+- `voice_id`: Identifier (`_id`) of the voice (the page names this parameter `id`).
+*/
+    pub async fn get_voice<'a>(
+        &'a self,
+        voice_id: &'a str,
+    ) -> Result<ResponseValue<types::Voice>, crate::Error> {
+        match self.api.get_voice(voice_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
 }
 /// Every operation of the document, generated or hand-written: progenitor's id (the
 /// hooks' `OperationInfo::operation_id`), the spec's operationId, method and path
@@ -11017,5 +11307,23 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         operation_id: "releasePhoneNumber",
         method: "POST",
         path: "/v1/api/twilio/release-number",
+    },
+    crate::transport::Operation {
+        id: "create_voice",
+        operation_id: "createVoice",
+        method: "POST",
+        path: "/v1/api/voices",
+    },
+    crate::transport::Operation {
+        id: "clone_voice",
+        operation_id: "cloneVoice",
+        method: "POST",
+        path: "/v1/api/voices/clone",
+    },
+    crate::transport::Operation {
+        id: "get_voice",
+        operation_id: "getVoice",
+        method: "GET",
+        path: "/v1/api/voices/{voiceId}",
     },
 ];
