@@ -1043,6 +1043,15 @@ async fn get_knowledge_base() {
 }
 
 #[tokio::test]
+async fn update_knowledge_base() {
+    check_each_body(
+        Expect::op("updateKnowledgeBase").path("knowledgeBaseId", "kb-1"),
+        |c, b: types::KnowledgeBaseUpdate| async move { c.update_knowledge_base("kb-1", &b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn upload_knowledge_base_file() {
     let id = "uploadKnowledgeBaseFile";
     let example = media_example(id, "requestBody", "multipart/form-data", "guide");
@@ -1191,6 +1200,57 @@ async fn get_workspace() {
         Expect::op("getWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
         None,
         |c, (): ()| async move { c.get_workspace(trillet_e2e::WORKSPACE_ID).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_workspace() {
+    check_each_body(
+        Expect::op("createWorkspace"),
+        |c, b: types::WorkspaceCreate| async move { c.create_workspace(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_workspace() {
+    check_each_body(
+        Expect::op("updateWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        |c, b: types::WorkspaceUpdate| async move {
+            c.update_workspace(trillet_e2e::WORKSPACE_ID, &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn delete_workspace() {
+    check(
+        Expect::op("deleteWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        None,
+        |c, (): ()| async move { c.delete_workspace(trillet_e2e::WORKSPACE_ID).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn invite_team_member() {
+    check_each_body(
+        Expect::op("inviteTeamMember").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        |c, b: types::TeamMemberInvitation| async move {
+            c.invite_team_member(trillet_e2e::WORKSPACE_ID, &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_pending_invitations() {
+    check(
+        Expect::op("listPendingInvitations"),
+        None,
+        |c, (): ()| async move { c.list_pending_invitations().await },
     )
     .await;
 }

@@ -69,11 +69,13 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "listUserPhoneNumbers" => through::<types::UserPhoneNumbers>(value),
         "purchasePhoneNumber" => through::<types::PurchasedPhoneNumber>(value),
         "getPhoneNumberConfig" => through::<types::PhoneNumberConfig>(value),
-        "updatePhoneNumberConfig" => through::<types::SuccessFlag>(value),
+        "updatePhoneNumberConfig" | "deleteWorkspace" => through::<types::SuccessFlag>(value),
         "searchAvailableNumbers" => through::<types::AvailableNumbers>(value),
-        "releasePhoneNumber" => through::<types::SuccessMessage>(value),
+        "releasePhoneNumber" | "inviteTeamMember" => through::<types::SuccessMessage>(value),
         "bindPhoneNumber" => through::<types::BindPhoneNumberResult>(value),
-        "createKnowledgeBase" | "getKnowledgeBase" => through::<types::KnowledgeBase>(value),
+        "createKnowledgeBase" | "getKnowledgeBase" | "updateKnowledgeBase" => {
+            through::<types::KnowledgeBase>(value)
+        }
         "listKnowledgeBases" => through::<Vec<types::KnowledgeBase>>(value),
         "uploadKnowledgeBaseFile" => through::<types::KnowledgeBaseFileUploaded>(value),
         "createFlowFolder"
@@ -84,7 +86,10 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         | "removeFlowFromFolder" => through::<types::FlowFolder>(value),
         "listFlowFolders" => through::<Vec<types::FlowFolder>>(value),
         "listWorkspaces" => through::<types::Workspaces>(value),
-        "getWorkspace" => through::<types::Workspace>(value),
+        "getWorkspace" | "createWorkspace" | "updateWorkspace" => {
+            through::<types::Workspace>(value)
+        }
+        "listPendingInvitations" => through::<types::PendingInvitations>(value),
         "createVoice" | "getVoice" => through::<types::Voice>(value),
         "cloneVoice" => through::<types::VoiceCloned>(value),
         other => Err(format!(

@@ -3675,6 +3675,34 @@ fields are kept.
                 .finish()
         }
     }
+    /**Body of `updateKnowledgeBase`. `textContent` is what a production
+client sends; `name` and `description` are the create fields, not
+seen on an update.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct KnowledgeBaseUpdate {
+        ///What it holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///New name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The knowledge base's text (free text; JSON documents are sent as a string).
+        #[serde(
+            rename = "textContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub text_content: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for KnowledgeBaseUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseUpdate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("name", &MaskedDebug(&self.name))
+                .field("text_content", &MaskedDebug(&self.text_content))
+                .finish()
+        }
+    }
     ///One file sent as the `uploadedFile` part of a `multipart/form-data` body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct KnowledgeBaseUpload {
@@ -4458,6 +4486,24 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .field("page", &self.page)
                 .field("total", &self.total)
                 .field("total_pages", &self.total_pages)
+                .finish()
+        }
+    }
+    ///Result of `listPendingInvitations`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct PendingInvitations {
+        ///The pending invitations.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub invitations: ::std::vec::Vec<WorkspaceInvitation>,
+        ///`true` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ::std::fmt::Debug for PendingInvitations {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PendingInvitations")
+                .field("invitations", &self.invitations)
+                .field("success", &self.success)
                 .finish()
         }
     }
@@ -5534,6 +5580,21 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Body of `inviteTeamMember`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct TeamMemberInvitation {
+        ///Email address of the person invited.
+        pub email: ::std::string::String,
+        pub role: WorkspaceRole,
+    }
+    impl ::std::fmt::Debug for TeamMemberInvitation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TeamMemberInvitation")
+                .field("email", &MaskedDebug(&self.email))
+                .field("role", &self.role)
+                .finish()
+        }
+    }
     ///One utterance of a call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct TranscriptEntry {
@@ -6201,6 +6262,12 @@ Receivers must accept unknown types.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
+        ///The owner (returned by `createWorkspace` and `updateWorkspace` on docs.trillet.ai).
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for Workspace {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6214,6 +6281,133 @@ Receivers must accept unknown types.
                 .field("pricing_tier", &MaskedDebug(&self.pricing_tier))
                 .field("team_members", &MaskedDebug(&self.team_members))
                 .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .finish()
+        }
+    }
+    ///Body of `createWorkspace`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WorkspaceCreate {
+        ///Initials shown in the dashboard, e.g. `MT`.
+        pub initials: ::std::string::String,
+        ///Name of the workspace.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for WorkspaceCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WorkspaceCreate")
+                .field("initials", &MaskedDebug(&self.initials))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    /**A pending invitation. The page names no field; it says each holds
+the role, type, token and expiration of the invitation, the inviting
+user (name, email, picture) and the workspace (name, initials,
+white-label settings). Every key is kept.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(transparent)]
+    pub struct WorkspaceInvitation(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::fmt::Debug for WorkspaceInvitation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("WorkspaceInvitation").field(&MaskedDebug(&self.0)).finish()
+        }
+    }
+    impl ::std::ops::Deref for WorkspaceInvitation {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WorkspaceInvitation>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: WorkspaceInvitation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for WorkspaceInvitation {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///Role of an invited team member (what each allows is not documented).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WorkspaceRole {
+        #[serde(rename = "admin")]
+        Admin,
+        #[serde(rename = "editor")]
+        Editor,
+        #[serde(rename = "viewer")]
+        Viewer,
+    }
+    impl ::std::fmt::Display for WorkspaceRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Admin => f.write_str("admin"),
+                Self::Editor => f.write_str("editor"),
+                Self::Viewer => f.write_str("viewer"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "admin" => Ok(Self::Admin),
+                "editor" => Ok(Self::Editor),
+                "viewer" => Ok(Self::Viewer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkspaceRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Body of `updateWorkspace`; only the name can be changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WorkspaceUpdate {
+        ///New name.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for WorkspaceUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WorkspaceUpdate")
+                .field("name", &MaskedDebug(&self.name))
                 .finish()
         }
     }
@@ -6576,6 +6770,17 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl TeamMemberInvitation {
+        /** The `TeamMemberInvitation` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `TeamMemberInvitation { field: value, ..TeamMemberInvitation::new(email, role) }`.*/
+        pub fn new(
+            email: impl ::std::convert::Into<::std::string::String>,
+            role: WorkspaceRole,
+        ) -> Self {
+            Self { email: email.into(), role }
+        }
+    }
     impl TtsModelCreate {
         /** The `TtsModelCreate` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6666,6 +6871,28 @@ Receivers must accept unknown types.
                 dynamic_variables: ::std::default::Default::default(),
                 mode: ::std::default::Default::default(),
             }
+        }
+    }
+    impl WorkspaceCreate {
+        /** The `WorkspaceCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WorkspaceCreate { field: value, ..WorkspaceCreate::new(name, initials) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            initials: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                initials: initials.into(),
+                name: name.into(),
+            }
+        }
+    }
+    impl WorkspaceUpdate {
+        /** The `WorkspaceUpdate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WorkspaceUpdate { field: value, ..WorkspaceUpdate::new(name) }`.*/
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { name: name.into() }
         }
     }
     /** The query parameters of [`Client::list_call_history`](crate::Client::list_call_history), all optional.
@@ -8706,6 +8933,44 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn update_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+        body: &'a types::KnowledgeBaseUpdate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/knowledgebase/{}", self.baseurl, encode_path(& knowledge_base_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_knowledge_base",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     pub async fn list_flow_folders<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::FlowFolder>>, Error<()>> {
@@ -8989,6 +9254,40 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn create_workspace<'a>(
+        &'a self,
+        body: &'a types::WorkspaceCreate,
+    ) -> Result<ResponseValue<types::Workspace>, Error<()>> {
+        let url = format!("{}/v1/api/workspaces", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     pub async fn get_workspace<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -9015,6 +9314,80 @@ impl Client {
             .build()?;
         let info = OperationInfo {
             operation_id: "get_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::WorkspaceUpdate,
+    ) -> Result<ResponseValue<types::Workspace>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn delete_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::SuccessFlag>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_workspace",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -9339,6 +9712,76 @@ impl Client {
             .build()?;
         let info = OperationInfo {
             operation_id: "get_voice",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn invite_team_member<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::TeamMemberInvitation,
+    ) -> Result<ResponseValue<types::SuccessMessage>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}/invite", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "invite_team_member",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_pending_invitations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::PendingInvitations>, Error<()>> {
+        let url = format!("{}/v1/api/workspaces/invitations/pending", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_pending_invitations",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10442,6 +10885,34 @@ Arguments:
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Update a knowledge base
+
+Replaces the text content of a knowledge base (`textContent`, free
+text; the client it was seen in stores a JSON document as a string).
+No documentation page exists for this operation: it is taken from a
+production client (see CURATION.md, issue #9). `name` and
+`description` are the fields of `createKnowledgeBase`; whether an
+update changes them has not been observed. The response body has not
+been observed either; it is assumed to be the knowledge base, and the
+schema is open.
+
+
+Sends a `PUT` request to `/v1/api/knowledgebase/{knowledgeBaseId}`
+
+Arguments:
+- `knowledge_base_id`: Identifier of the knowledge base (the pages name it `id`).
+- `body`
+*/
+    pub async fn update_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+        body: &'a types::KnowledgeBaseUpdate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, crate::Error> {
+        match self.api.update_knowledge_base(knowledge_base_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
     /**List flow folders
 
 Returns the workspace's flow folders as a bare JSON array.
@@ -10589,6 +11060,27 @@ Sends a `GET` request to `/v1/api/workspaces`
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Create a workspace
+
+Creates a workspace owned by the key's user, who becomes its first
+team member. Needs only `x-api-key` (a new workspace has no id yet);
+the page lists no header at all. The docs.trillet.ai page's response
+also has `userId`, `pricingTier` and `isMasterWorkspace`, its mirrors
+do not.
+
+
+Sends a `POST` request to `/v1/api/workspaces`
+
+*/
+    pub async fn create_workspace<'a>(
+        &'a self,
+        body: &'a types::WorkspaceCreate,
+    ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
+        match self.api.create_workspace(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
     /**Get a workspace
 
 Returns one workspace; 404 when it does not exist or the key may not see it.
@@ -10603,6 +11095,52 @@ Arguments:
         workspace_id: &'a str,
     ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
         match self.api.get_workspace(workspace_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Rename a workspace
+
+Changes the name of a workspace; nothing else can be changed. Only the
+workspace's owner may do it. The `x-workspace-id` header should equal
+`workspaceId`.
+
+
+Sends a `PUT` request to `/v1/api/workspaces/{workspaceId}`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header (the docs name this parameter `x-workspace-id`).
+- `body`
+*/
+    pub async fn update_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::WorkspaceUpdate,
+    ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
+        match self.api.update_workspace(workspace_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Delete a workspace
+
+Deletes a workspace and its wallet. Only the owner may do it, and
+neither the master workspace nor the user's last workspace can be
+deleted; external members lose access first. The `x-workspace-id`
+header should equal `workspaceId`. The status codes of the refusals
+are not documented.
+
+
+Sends a `DELETE` request to `/v1/api/workspaces/{workspaceId}`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header (the docs name this parameter `x-workspace-id`).
+*/
+    pub async fn delete_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::SuccessFlag>, crate::Error> {
+        match self.api.delete_workspace(workspace_id).await {
             Ok(value) => Ok(value),
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
@@ -10849,6 +11387,52 @@ Arguments:
         voice_id: &'a str,
     ) -> Result<ResponseValue<types::Voice>, crate::Error> {
         match self.api.get_voice(voice_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Invite a team member
+
+Emails an invitation to join the workspace with a role; only the
+owner may invite. The invitation expires after 7 days; an invitation
+already pending for the same email is not duplicated (whether that
+is an error is not documented). What each role allows is not
+documented.
+
+
+Sends a `POST` request to `/v1/api/workspaces/{workspaceId}/invite`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header.
+- `body`
+*/
+    pub async fn invite_team_member<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::TeamMemberInvitation,
+    ) -> Result<ResponseValue<types::SuccessMessage>, crate::Error> {
+        match self.api.invite_team_member(workspace_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List the user's pending invitations
+
+Returns the pending workspace invitations addressed to the key's
+user's email. Needs only `x-api-key` (`x-workspace-id` is "optional
+and not enforced"). The page describes each invitation (role, type,
+token, expiration, the inviting user's name, email and picture, the
+workspace's name, initials and white-label settings) but names none
+of its fields.
+
+
+Sends a `GET` request to `/v1/api/workspaces/invitations/pending`
+
+*/
+    pub async fn list_pending_invitations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::PendingInvitations>, crate::Error> {
+        match self.api.list_pending_invitations().await {
             Ok(value) => Ok(value),
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
@@ -11201,6 +11785,12 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         path: "/v1/api/knowledgebase/{knowledgeBaseId}",
     },
     crate::transport::Operation {
+        id: "update_knowledge_base",
+        operation_id: "updateKnowledgeBase",
+        method: "PUT",
+        path: "/v1/api/knowledgebase/{knowledgeBaseId}",
+    },
+    crate::transport::Operation {
         id: "upload_knowledge_base_file",
         operation_id: "uploadKnowledgeBaseFile",
         method: "POST",
@@ -11255,9 +11845,27 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         path: "/v1/api/workspaces",
     },
     crate::transport::Operation {
+        id: "create_workspace",
+        operation_id: "createWorkspace",
+        method: "POST",
+        path: "/v1/api/workspaces",
+    },
+    crate::transport::Operation {
         id: "get_workspace",
         operation_id: "getWorkspace",
         method: "GET",
+        path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "update_workspace",
+        operation_id: "updateWorkspace",
+        method: "PUT",
+        path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "delete_workspace",
+        operation_id: "deleteWorkspace",
+        method: "DELETE",
         path: "/v1/api/workspaces/{workspaceId}",
     },
     crate::transport::Operation {
@@ -11325,5 +11933,17 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         operation_id: "getVoice",
         method: "GET",
         path: "/v1/api/voices/{voiceId}",
+    },
+    crate::transport::Operation {
+        id: "invite_team_member",
+        operation_id: "inviteTeamMember",
+        method: "POST",
+        path: "/v1/api/workspaces/{workspaceId}/invite",
+    },
+    crate::transport::Operation {
+        id: "list_pending_invitations",
+        operation_id: "listPendingInvitations",
+        method: "GET",
+        path: "/v1/api/workspaces/invitations/pending",
     },
 ];
