@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::Value;
 use trillet::batch_upload::{Csv, StartBatch};
 use trillet::types;
-use trillet::uploads::Document;
-use trillet::{Client, Error, ResponseValue};
+use trillet::uploads::{CloneVoice, Document, VoiceSample};
+use trillet::{ByteStream, Client, Error, ResponseValue};
 use trillet_e2e::{
     example_at, normalise, operation, query_examples, request_example, request_examples,
     success_example_names, Expect, Harness,
@@ -479,6 +479,26 @@ async fn disconnect_web_call() {
     .await;
 }
 
+#[tokio::test]
+async fn create_web_call() {
+    check_each_body(
+        Expect::op("createWebCall"),
+        |c, b: types::WebCallRequest| async move { c.create_web_call(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn create_public_web_call() {
+    // The spec asks only for `x-workspace-id` here; the client sends its key too, as on
+    // every call (see `list_workspaces_as_a_list_or_one_object`).
+    check_each_body(
+        Expect::op("createPublicWebCall"),
+        |c, b: types::PublicWebCallRequest| async move { c.create_public_web_call(&b).await },
+    )
+    .await;
+}
+
 // Call history.
 
 #[tokio::test]
@@ -558,6 +578,82 @@ async fn get_call_history_v1_spelling() {
         |c, (): ()| async move { c.get_call_history_v1("rec-1").await },
     )
     .await;
+}
+
+#[tokio::test]
+async fn export_call_history_csv_as_text() {
+    let csv = media_example(
+        "exportCallHistoryCsv",
+        "responses/200",
+        "text/csv",
+        "oneCall",
+    );
+    let csv = csv.as_str().expect("CSV text");
+    let bodies = request_examples("exportCallHistoryCsv");
+    assert!(
+        !bodies.is_empty(),
+        "exportCallHistoryCsv: no request example"
+    );
+    for (_, body) in bodies {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("exportCallHistoryCsv")
+                    .json(body.clone())
+                    .respond(200, "text/csv", csv),
+            )
+            .await;
+        let typed: types::CallHistoryExportRequest =
+            serde_json::from_value(body).expect("the example decodes");
+        let exported = harness
+            .client
+            .export_call_history_csv(&typed)
+            .await
+            .expect("exportCallHistoryCsv");
+        assert_eq!(bytes_of(exported).await, csv.as_bytes());
+        expectation.verify(&());
+    }
+}
+
+// Recordings.
+
+#[tokio::test]
+async fn start_recording() {
+    check_each_body(
+        Expect::op("startRecording"),
+        |c, b: types::StartRecordingRequest| async move { c.start_recording(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn get_recording_streams_the_audio_as_it_comes() {
+    // Whatever audio type the server names (the docs: audio/mp3 or video/mp4; live:
+    // audio/ogg), the bytes arrive untouched.
+    for content_type in ["audio/ogg", "audio/mpeg", "video/mp4"] {
+        let audio = "OggS\u{0}\u{2}fake audio frames";
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("getRecording")
+                    .path("callHistoryId", "rec-1")
+                    .respond(200, content_type, audio),
+            )
+            .await;
+        let recording = harness
+            .client
+            .get_recording("rec-1")
+            .await
+            .expect("getRecording");
+        let received = recording
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        assert_eq!(received.as_deref(), Some(content_type));
+        assert_eq!(bytes_of(recording).await, audio.as_bytes());
+        expectation.verify(&());
+    }
 }
 
 // Active calls.
@@ -866,6 +962,55 @@ async fn unbind_phone_number() {
     .await;
 }
 
+#[tokio::test]
+async fn search_available_numbers_with_every_parameter() {
+    // Every query parameter the spec documents, with its own example value.
+    let examples = query_examples("searchAvailableNumbers");
+    let value = |name: &str| {
+        examples
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no example of {name}"))
+    };
+    let country = value("country");
+    let query = types::SearchAvailableNumbersQuery {
+        type_: Some(value("type").parse().expect("a number type")),
+        contains: Some(value("contains")),
+        area_code: Some(value("areaCode")),
+        limit: value("limit").parse().ok(),
+    };
+    let expect = examples
+        .iter()
+        .fold(Expect::op("searchAvailableNumbers"), |e, (name, v)| {
+            e.query(name, v)
+        });
+    let (country, query) = (country.as_str(), &query);
+    check(expect, None, |c, (): ()| async move {
+        c.search_available_numbers(country, query).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_available_numbers_with_only_the_country() {
+    check(
+        Expect::op("searchAvailableNumbers").query("country", "AU"),
+        None,
+        |c, (): ()| async move { c.search_available_numbers("AU", &Default::default()).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn release_phone_number() {
+    check_each_body(
+        Expect::op("releasePhoneNumber"),
+        |c, b: types::ReleasePhoneNumberRequest| async move { c.release_phone_number(&b).await },
+    )
+    .await;
+}
+
 // Knowledge bases.
 
 #[tokio::test]
@@ -893,6 +1038,15 @@ async fn get_knowledge_base() {
         Expect::op("getKnowledgeBase").path("knowledgeBaseId", "kb-1"),
         None,
         |c, (): ()| async move { c.get_knowledge_base("kb-1").await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_knowledge_base() {
+    check_each_body(
+        Expect::op("updateKnowledgeBase").path("knowledgeBaseId", "kb-1"),
+        |c, b: types::KnowledgeBaseUpdate| async move { c.update_knowledge_base("kb-1", &b).await },
     )
     .await;
 }
@@ -1048,6 +1202,189 @@ async fn get_workspace() {
         |c, (): ()| async move { c.get_workspace(trillet_e2e::WORKSPACE_ID).await },
     )
     .await;
+}
+
+#[tokio::test]
+async fn create_workspace() {
+    check_each_body(
+        Expect::op("createWorkspace"),
+        |c, b: types::WorkspaceCreate| async move { c.create_workspace(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn update_workspace() {
+    check_each_body(
+        Expect::op("updateWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        |c, b: types::WorkspaceUpdate| async move {
+            c.update_workspace(trillet_e2e::WORKSPACE_ID, &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn delete_workspace() {
+    check(
+        Expect::op("deleteWorkspace").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        None,
+        |c, (): ()| async move { c.delete_workspace(trillet_e2e::WORKSPACE_ID).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn invite_team_member() {
+    check_each_body(
+        Expect::op("inviteTeamMember").path("workspaceId", trillet_e2e::WORKSPACE_ID),
+        |c, b: types::TeamMemberInvitation| async move {
+            c.invite_team_member(trillet_e2e::WORKSPACE_ID, &b).await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn list_pending_invitations() {
+    check(
+        Expect::op("listPendingInvitations"),
+        None,
+        |c, (): ()| async move { c.list_pending_invitations().await },
+    )
+    .await;
+}
+
+// Voices.
+
+#[tokio::test]
+async fn create_voice() {
+    check_each_body(
+        Expect::op("createVoice"),
+        |c, b: types::VoiceCreate| async move { c.create_voice(&b).await },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn clone_voice_with_a_name_answered_with_or_without_the_voice() {
+    let example = media_example("cloneVoice", "requestBody", "multipart/form-data", "named");
+    let text = |key: &str| example[key].as_str().expect("a text field").to_string();
+    let voice = CloneVoice {
+        name: Some(text("name")),
+        description: Some(text("description")),
+        language: Some(text("language")),
+    };
+    for answer in success_example_names("cloneVoice") {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(
+                Expect::op("cloneVoice")
+                    .multipart(&[
+                        ("file", Some("audio/wav"), &text("file")),
+                        ("name", None, &text("name")),
+                        ("description", None, &text("description")),
+                        ("language", None, &text("language")),
+                    ])
+                    .respond_with_example(&answer),
+            )
+            .await;
+        let cloned = harness
+            .client
+            .clone_voice(VoiceSample::from_bytes("sample.wav", text("file")), &voice)
+            .await
+            .expect("cloneVoice");
+        expectation.verify(&*cloned);
+        assert_eq!(file_names(&expectation)[0].as_deref(), Some("sample.wav"));
+    }
+}
+
+#[tokio::test]
+async fn clone_voice_sends_only_the_fields_set() {
+    let harness = Harness::start().await;
+    let expectation = harness
+        .expect(Expect::op("cloneVoice").multipart(&[("file", Some("audio/mpeg"), "ID3 frames")]))
+        .await;
+    let cloned = harness
+        .client
+        .clone_voice(
+            VoiceSample::from_bytes("greeting.mp3", "ID3 frames"),
+            &CloneVoice::default(),
+        )
+        .await
+        .expect("cloneVoice");
+    expectation.verify(&*cloned);
+}
+
+#[tokio::test]
+async fn a_voice_sample_over_50_mb_is_refused_before_sending() {
+    let harness = Harness::start().await;
+    let too_big = VoiceSample::from_bytes("long.wav", vec![0; 50 * 1024 * 1024 + 1]);
+    let error = harness
+        .client
+        .clone_voice(too_big, &CloneVoice::default())
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    assert!(error.to_string().contains("long.wav"), "{error}");
+}
+
+#[tokio::test]
+async fn get_voice() {
+    check(
+        Expect::op("getVoice").path("voiceId", "voice-1"),
+        None,
+        |c, (): ()| async move { c.get_voice("voice-1").await },
+    )
+    .await;
+}
+
+// The credential check.
+
+#[tokio::test]
+async fn check_credentials_reads_only_the_status() {
+    // The body is not documented: whatever comes back, a 2xx is a success and the body
+    // is not read (a JSON body would be dropped too, which `verify` would call a loss).
+    for (content_type, body) in [("text/plain", "Trillet API"), ("text/html", "")] {
+        let harness = Harness::start().await;
+        let expectation = harness
+            .expect(Expect::op("checkCredentials").respond(200, content_type, body))
+            .await;
+        let accepted = harness
+            .client
+            .check_credentials()
+            .await
+            .expect("checkCredentials");
+        expectation.verify(&*accepted);
+    }
+}
+
+#[tokio::test]
+async fn check_credentials_reports_a_refused_key() {
+    let harness = Harness::start().await;
+    let _expectation = harness
+        .expect(Expect::op("checkCredentials").respond(
+            401,
+            "application/json",
+            "{\"error\":\"Invalid API key\"}",
+        ))
+        .await;
+    let error = harness
+        .client
+        .check_credentials()
+        .await
+        .expect_err("a 401 is an error");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
+}
+
+/// The whole body of a byte-stream response.
+async fn bytes_of(response: ResponseValue<ByteStream>) -> Vec<u8> {
+    let mut stream = response.into_inner_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        bytes.extend_from_slice(&chunk.expect("a chunk of the body"));
+    }
+    bytes
 }
 
 /// The file names of the parts of the one multipart request received.

@@ -36,7 +36,9 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "getBatchProgress" => through::<types::BatchProgress>(value),
         "listBatchCalls" => through::<types::BatchCallList>(value),
         "getBatchCall" => through::<types::BatchCall>(value),
-        "connectWebCall" => through::<types::WebCallSession>(value),
+        "connectWebCall" | "createWebCall" | "createPublicWebCall" => {
+            through::<types::WebCallSession>(value)
+        }
         "disconnectWebCall" | "registerExternalNumber" | "unbindPhoneNumber" => {
             through::<types::StatusMessage>(value)
         }
@@ -46,6 +48,7 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "getActiveCall" => through::<types::ActiveCall>(value),
         "endActiveCall" => through::<types::EndCallResult>(value),
         "removeAgentFromCall" => through::<types::RemoveAgentResult>(value),
+        "startRecording" => through::<types::RecordingStarted>(value),
         "uploadCallFlowKnowledgeBaseFile" | "deleteCallFlowKnowledgeBaseFile" => {
             through::<types::CallFlowKnowledgeBase>(value)
         }
@@ -66,9 +69,13 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         "listUserPhoneNumbers" => through::<types::UserPhoneNumbers>(value),
         "purchasePhoneNumber" => through::<types::PurchasedPhoneNumber>(value),
         "getPhoneNumberConfig" => through::<types::PhoneNumberConfig>(value),
-        "updatePhoneNumberConfig" => through::<types::SuccessFlag>(value),
+        "updatePhoneNumberConfig" | "deleteWorkspace" => through::<types::SuccessFlag>(value),
+        "searchAvailableNumbers" => through::<types::AvailableNumbers>(value),
+        "releasePhoneNumber" | "inviteTeamMember" => through::<types::SuccessMessage>(value),
         "bindPhoneNumber" => through::<types::BindPhoneNumberResult>(value),
-        "createKnowledgeBase" | "getKnowledgeBase" => through::<types::KnowledgeBase>(value),
+        "createKnowledgeBase" | "getKnowledgeBase" | "updateKnowledgeBase" => {
+            through::<types::KnowledgeBase>(value)
+        }
         "listKnowledgeBases" => through::<Vec<types::KnowledgeBase>>(value),
         "uploadKnowledgeBaseFile" => through::<types::KnowledgeBaseFileUploaded>(value),
         "createFlowFolder"
@@ -79,7 +86,12 @@ fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> 
         | "removeFlowFromFolder" => through::<types::FlowFolder>(value),
         "listFlowFolders" => through::<Vec<types::FlowFolder>>(value),
         "listWorkspaces" => through::<types::Workspaces>(value),
-        "getWorkspace" => through::<types::Workspace>(value),
+        "getWorkspace" | "createWorkspace" | "updateWorkspace" => {
+            through::<types::Workspace>(value)
+        }
+        "listPendingInvitations" => through::<types::PendingInvitations>(value),
+        "createVoice" | "getVoice" => through::<types::Voice>(value),
+        "cloneVoice" => through::<types::VoiceCloned>(value),
         other => Err(format!(
             "no response type known for {other}: add it to round_trip()"
         )),

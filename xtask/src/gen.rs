@@ -22,9 +22,10 @@
 //! converts the error). Optional body fields stay named: bodies are struct literals, and
 //! the generated `new(required...)` constructors (see [`add_constructors`]) with struct
 //! update syntax replace the struct builders. The one exception is an operation with more
-//! than [`MAX_POSITIONAL_QUERY_PARAMETERS`] query parameters (`listCallHistory` has twelve
-//! filters): its wrapper takes them as one generated `types::<Method>Query` struct, named
-//! fields with `..Default::default()`, the same way bodies are written.
+//! than [`MAX_POSITIONAL_QUERY_PARAMETERS`] optional query parameters (`listCallHistory`
+//! has twelve filters): its wrapper takes them as one generated `types::<Method>Query`
+//! struct, named fields with `..Default::default()`, the same way bodies are written; its
+//! required query parameters stay positional (`search_available_numbers(country, &query)`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -1511,6 +1512,8 @@ fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
 /// `Option<&str>`-like filters in alphabetical order (`listCallHistory`) are easy to mix
 /// up without a compiler error, and a struct names each one at the call site. Three
 /// (`list_batch_calls(batch_id, limit, page, status)`) still read well positionally.
+/// Required query parameters stay positional, before the struct, as required body fields
+/// go through `new(..)`: `search_available_numbers(country, &query)`.
 const MAX_POSITIONAL_QUERY_PARAMETERS: usize = 3;
 
 /// What the wrappers do beyond forwarding, by method name (progenitor's snake case of the
@@ -1520,7 +1523,7 @@ struct WrapperPlan {
     /// Methods of `deprecated` operations: their wrappers carry `#[deprecated]`, which
     /// progenitor 0.15 does not emit.
     deprecated: BTreeSet<String>,
-    /// Methods that take a query struct, with the argument names of their query
+    /// Methods that take a query struct, with the argument names of their optional query
     /// parameters in document order.
     query_structs: BTreeMap<String, Vec<String>>,
 }
@@ -1553,8 +1556,10 @@ fn wrapper_plan(spec: &OpenAPI) -> WrapperPlan {
                 .chain(&operation.parameters)
                 .filter_map(resolve)
                 .filter_map(|parameter| match parameter {
-                    openapiv3::Parameter::Query { parameter_data, .. } => {
-                        Some(snake_case(&parameter_data.name))
+                    openapiv3::Parameter::Query { parameter_data, .. }
+                        if !parameter_data.required =>
+                    {
+                        Some(argument_name(&parameter_data.name))
                     }
                     _ => None,
                 })
@@ -1593,6 +1598,17 @@ fn snake_case(name: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// The name progenitor gives the argument of a parameter: its [`snake_case`], with `_`
+/// appended when that is a Rust keyword (`type` -> `type_`).
+fn argument_name(name: &str) -> String {
+    let name = snake_case(name);
+    if syn::parse_str::<syn::Ident>(&name).is_ok() {
+        name
+    } else {
+        format!("{name}_")
+    }
 }
 
 /// The string literals of `pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[...]`.
@@ -2003,6 +2019,36 @@ paths:
     }
 
     #[test]
+    fn required_query_parameters_stay_positional_beside_the_query_struct() {
+        let mut parameters = "      parameters:\n        - {name: country, in: query, required: true, description: The country., schema: {type: string}}\n".to_string();
+        for name in ["type", "contains", "areaCode", "search"] {
+            parameters += &format!(
+                "        - {{name: {name}, in: query, description: The {name}., schema: {{type: string}}}}\n"
+            );
+        }
+        let code = render(
+            &one_operation(&parameters, 200),
+            "t.yaml",
+            &ids(&[]),
+            "h.rs",
+        )
+        .expect("generates")
+        .code;
+        let compact = compact(&code);
+        assert!(
+            compact.contains(
+                "pubasyncfnlist_things<'a>(&'aself,country:&'astr,query:&'atypes::ListThingsQuery,)"
+            ),
+            "{code}"
+        );
+        assert!(
+            compact.contains("pubstructListThingsQuery{///Thetype.pubtype_:"),
+            "a keyword becomes `type_`, as progenitor names the argument: {code}"
+        );
+        assert!(!compact.contains("pubcountry:"), "{code}");
+    }
+
+    #[test]
     fn types_holding_text_get_a_debug_that_masks_it() {
         let spec = "\
 openapi: 3.0.3
@@ -2081,6 +2127,8 @@ components:
         ] {
             assert_eq!(snake_case(id), method, "{id}");
         }
+        assert_eq!(argument_name("type"), "type_");
+        assert_eq!(argument_name("areaCode"), "area_code");
     }
 
     #[test]

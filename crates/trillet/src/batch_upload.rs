@@ -335,7 +335,7 @@ pub(crate) struct FormPart {
 
 impl FormPart {
     /// A text field.
-    fn text(name: &'static str, value: &str) -> FormPart {
+    pub(crate) fn text(name: &'static str, value: &str) -> FormPart {
         FormPart {
             name,
             file_name: None,

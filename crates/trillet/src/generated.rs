@@ -672,6 +672,68 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///A phone number that can be bought.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumber {
+        ///The number formatted for people, e.g. `(415) 555-1234`.
+        #[serde(
+            rename = "friendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///City.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locality: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<crate::PhoneNumberText>,
+        ///State or region, e.g. `CA`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for AvailableNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumber")
+                .field("friendly_name", &MaskedDebug(&self.friendly_name))
+                .field("locality", &MaskedDebug(&self.locality))
+                .field("phone_number", &self.phone_number)
+                .field("region", &MaskedDebug(&self.region))
+                .finish()
+        }
+    }
+    ///Result of `searchAvailableNumbers`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumbers {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<AvailableNumbersFilters>,
+        ///Numbers that can be bought.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub numbers: ::std::vec::Vec<AvailableNumber>,
+    }
+    impl ::std::fmt::Debug for AvailableNumbers {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumbers")
+                .field("filters", &self.filters)
+                .field("numbers", &self.numbers)
+                .finish()
+        }
+    }
+    ///The search filters of the country.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct AvailableNumbersFilters {
+        ///Filters the country supports (values not documented).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub supported: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl ::std::fmt::Debug for AvailableNumbersFilters {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AvailableNumbersFilters")
+                .field("supported", &MaskedDebug(&self.supported))
+                .finish()
+        }
+    }
     ///One call of a batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BatchCall {
@@ -2370,6 +2432,41 @@ string.
                 .finish()
         }
     }
+    ///Body of `exportCallHistoryCsv`, as a production client sends it. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct CallHistoryExportRequest {
+        ///Only calls of this agent.
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Add the post-call analysis column.
+        #[serde(
+            rename = "includePostAnalysis",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub include_post_analysis: ::std::option::Option<bool>,
+        ///Add the transcript column.
+        #[serde(
+            rename = "includeTranscripts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub include_transcripts: ::std::option::Option<bool>,
+        ///Most rows to return.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<::std::num::NonZeroU32>,
+    }
+    impl ::std::fmt::Debug for CallHistoryExportRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CallHistoryExportRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("include_post_analysis", &self.include_post_analysis)
+                .field("include_transcripts", &self.include_transcripts)
+                .field("limit", &self.limit)
+                .finish()
+        }
+    }
     /**A call record. The list returns `cost` as a number and `timestamp`
 in Unix seconds; the single record returns `cost` as an object and
 `startTime`/`endTime` in Unix seconds. Every documented field of both
@@ -4058,6 +4155,34 @@ fields are kept.
                 .finish()
         }
     }
+    /**Body of `updateKnowledgeBase`. `textContent` is what a production
+client sends; `name` and `description` are the create fields, not
+seen on an update.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct KnowledgeBaseUpdate {
+        ///What it holds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///New name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The knowledge base's text (free text; JSON documents are sent as a string).
+        #[serde(
+            rename = "textContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub text_content: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for KnowledgeBaseUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("KnowledgeBaseUpdate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("name", &MaskedDebug(&self.name))
+                .field("text_content", &MaskedDebug(&self.text_content))
+                .finish()
+        }
+    }
     ///One file sent as the `uploadedFile` part of a `multipart/form-data` body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct KnowledgeBaseUpload {
@@ -4844,6 +4969,24 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Result of `listPendingInvitations`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct PendingInvitations {
+        ///The pending invitations.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub invitations: ::std::vec::Vec<WorkspaceInvitation>,
+        ///`true` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ::std::fmt::Debug for PendingInvitations {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PendingInvitations")
+                .field("invitations", &self.invitations)
+                .field("success", &self.success)
+                .finish()
+        }
+    }
     ///Configuration of a phone number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PhoneNumberConfig {
@@ -5417,6 +5560,34 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Body of `createPublicWebCall`; the agent is `call_agent_id` here.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct PublicWebCallRequest {
+        ///Identifier of the agent to talk to.
+        pub call_agent_id: ::std::string::String,
+        ///URL that receives the call's events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///Variables given to the agent's script, e.g. `firstName`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic_variables: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Mode of the session; known values `voice` (default) and `text`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for PublicWebCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PublicWebCallRequest")
+                .field("call_agent_id", &MaskedDebug(&self.call_agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
+                .field("mode", &MaskedDebug(&self.mode))
+                .finish()
+        }
+    }
     ///Body of `purchasePhoneNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct PurchasePhoneNumberRequest {
@@ -5603,6 +5774,40 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
+    ///Result of `startRecording`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct RecordingStarted {
+        ///Confirmation text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<RecordingStartedResult>,
+    }
+    impl ::std::fmt::Debug for RecordingStarted {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RecordingStarted")
+                .field("message", &MaskedDebug(&self.message))
+                .field("result", &self.result)
+                .finish()
+        }
+    }
+    ///LiveKit's details of the recording; only `egressId` is shown.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct RecordingStartedResult {
+        ///LiveKit egress id of the recording.
+        #[serde(
+            rename = "egressId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub egress_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for RecordingStartedResult {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RecordingStartedResult")
+                .field("egress_id", &MaskedDebug(&self.egress_id))
+                .finish()
+        }
+    }
     /**Body of `registerExternalNumber`. The docs' body (`phoneNumber`, `provider`,
 `credentials`) gets `400 Phone number, provider type, and workspace ID are
 required` from the live server, so `providerType` and `workspaceId` are
@@ -5638,6 +5843,20 @@ accepted too and only `phoneNumber` is required.
                 .field("provider", &MaskedDebug(&self.provider))
                 .field("provider_type", &MaskedDebug(&self.provider_type))
                 .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
+    ///Body of `releasePhoneNumber`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct ReleasePhoneNumberRequest {
+        ///Identifier (`_id`) of the phone number record.
+        #[serde(rename = "phoneNumberId")]
+        pub phone_number_id: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for ReleasePhoneNumberRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ReleasePhoneNumberRequest")
+                .field("phone_number_id", &MaskedDebug(&self.phone_number_id))
                 .finish()
         }
     }
@@ -5933,6 +6152,24 @@ accepted too and only `phoneNumber` is required.
                 .finish()
         }
     }
+    ///Body of `startRecording`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct StartRecordingRequest {
+        ///Identifier of the call flow of the call.
+        #[serde(rename = "pathwayId")]
+        pub pathway_id: ::std::string::String,
+        ///LiveKit room of the call in progress.
+        #[serde(rename = "roomName")]
+        pub room_name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for StartRecordingRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("StartRecordingRequest")
+                .field("pathway_id", &MaskedDebug(&self.pathway_id))
+                .field("room_name", &MaskedDebug(&self.room_name))
+                .finish()
+        }
+    }
     ///A status with a human-readable message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct StatusMessage {
@@ -5961,6 +6198,39 @@ accepted too and only `phoneNumber` is required.
     impl ::std::fmt::Debug for SuccessFlag {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("SuccessFlag").field("success", &self.success).finish()
+        }
+    }
+    ///Whether the request succeeded, with a human-readable message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct SuccessMessage {
+        ///Human-readable result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///`true` when the request succeeded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<bool>,
+    }
+    impl ::std::fmt::Debug for SuccessMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SuccessMessage")
+                .field("message", &MaskedDebug(&self.message))
+                .field("success", &self.success)
+                .finish()
+        }
+    }
+    ///Body of `inviteTeamMember`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct TeamMemberInvitation {
+        ///Email address of the person invited.
+        pub email: ::std::string::String,
+        pub role: WorkspaceRole,
+    }
+    impl ::std::fmt::Debug for TeamMemberInvitation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TeamMemberInvitation")
+                .field("email", &MaskedDebug(&self.email))
+                .field("role", &self.role)
+                .finish()
         }
     }
     ///One utterance of a call.
@@ -6201,6 +6471,170 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             Self(value)
         }
     }
+    /**A voice. `getVoice` returns a stock voice's `voiceId`, `provider`,
+`gender` and `accent`; the custom voices of `createVoice` and
+`cloneVoice` carry `language`, `workspaceId` and `createdAt` instead.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct Voice {
+        ///Accent, e.g. `american`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accent: ::std::option::Option<::std::string::String>,
+        ///When a custom voice was created.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Gender, e.g. `female`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gender: ::std::option::Option<::std::string::String>,
+        ///Identifier of the voice.
+        #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Text-to-speech provider of the voice, e.g. `rime`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///Voice id to put in an agent's `ttsModel.voiceId`, e.g. `mistv2_Wildflower`.
+        #[serde(
+            rename = "voiceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        ///Workspace that owns a custom voice.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for Voice {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Voice")
+                .field("accent", &MaskedDebug(&self.accent))
+                .field("created_at", &MaskedDebug(&self.created_at))
+                .field("description", &MaskedDebug(&self.description))
+                .field("gender", &MaskedDebug(&self.gender))
+                .field("id", &MaskedDebug(&self.id))
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .field("provider", &MaskedDebug(&self.provider))
+                .field("voice_id", &MaskedDebug(&self.voice_id))
+                .field("workspace_id", &MaskedDebug(&self.workspace_id))
+                .finish()
+        }
+    }
+    ///Body of `cloneVoice`, sent as `multipart/form-data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct VoiceCloneUpload {
+        ///Description of the voice.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The audio sample, at most 50 MB.
+        pub file: ::std::string::String,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Name of the voice; when given, the custom voice is created too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for VoiceCloneUpload {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCloneUpload")
+                .field("description", &MaskedDebug(&self.description))
+                .field("file", &MaskedDebug(&self.file))
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    ///Result of `cloneVoice`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct VoiceCloned {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub embedding: ::std::option::Option<VoiceEmbedding>,
+        ///The custom voice, when a `name` was given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice: ::std::option::Option<Voice>,
+    }
+    impl ::std::fmt::Debug for VoiceCloned {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCloned")
+                .field("embedding", &self.embedding)
+                .field("voice", &self.voice)
+                .finish()
+        }
+    }
+    ///Body of `createVoice`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct VoiceCreate {
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub embedding: VoiceEmbedding,
+        ///Language code, e.g. `en`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Name of the voice.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for VoiceCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VoiceCreate")
+                .field("description", &MaskedDebug(&self.description))
+                .field("embedding", &self.embedding)
+                .field("language", &MaskedDebug(&self.language))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    /**A voice embedding, as `cloneVoice` returns it and `createVoice` takes it
+back; pass it on unchanged. The example shows `data` (encoding not
+documented) and `format` (`float32`).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(transparent)]
+    pub struct VoiceEmbedding(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::fmt::Debug for VoiceEmbedding {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("VoiceEmbedding").field(&MaskedDebug(&self.0)).finish()
+        }
+    }
+    impl ::std::ops::Deref for VoiceEmbedding {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VoiceEmbedding>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: VoiceEmbedding) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for VoiceEmbedding {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///Body of `connectWebCall`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct WebCallConnectRequest {
@@ -6241,6 +6675,35 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("WebCallDisconnectRequest")
                 .field("room_name", &MaskedDebug(&self.room_name))
+                .finish()
+        }
+    }
+    ///Body of `createWebCall` (the web SDK's body; `connectWebCall` takes the same).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WebCallRequest {
+        ///Identifier of the agent to talk to.
+        #[serde(rename = "agentId")]
+        pub agent_id: ::std::string::String,
+        ///URL that receives the call's events.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///Variables given to the agent's script, e.g. `firstName`.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub dynamic_variables: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        ///Mode of the session; known values `voice` (default) and `text`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for WebCallRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WebCallRequest")
+                .field("agent_id", &MaskedDebug(&self.agent_id))
+                .field("callback_url", &MaskedDebug(&self.callback_url))
+                .field("dynamic_variables", &MaskedDebug(&self.dynamic_variables))
+                .field("mode", &MaskedDebug(&self.mode))
                 .finish()
         }
     }
@@ -6490,6 +6953,12 @@ Receivers must accept unknown types.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
+        ///The owner (returned by `createWorkspace` and `updateWorkspace` on docs.trillet.ai).
+        #[serde(
+            rename = "userId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for Workspace {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6503,6 +6972,133 @@ Receivers must accept unknown types.
                 .field("pricing_tier", &MaskedDebug(&self.pricing_tier))
                 .field("team_members", &MaskedDebug(&self.team_members))
                 .field("updated_at", &MaskedDebug(&self.updated_at))
+                .field("user_id", &MaskedDebug(&self.user_id))
+                .finish()
+        }
+    }
+    ///Body of `createWorkspace`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WorkspaceCreate {
+        ///Initials shown in the dashboard, e.g. `MT`.
+        pub initials: ::std::string::String,
+        ///Name of the workspace.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for WorkspaceCreate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WorkspaceCreate")
+                .field("initials", &MaskedDebug(&self.initials))
+                .field("name", &MaskedDebug(&self.name))
+                .finish()
+        }
+    }
+    /**A pending invitation. The page names no field; it says each holds
+the role, type, token and expiration of the invitation, the inviting
+user (name, email, picture) and the workspace (name, initials,
+white-label settings). Every key is kept.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[serde(transparent)]
+    pub struct WorkspaceInvitation(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::fmt::Debug for WorkspaceInvitation {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("WorkspaceInvitation").field(&MaskedDebug(&self.0)).finish()
+        }
+    }
+    impl ::std::ops::Deref for WorkspaceInvitation {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WorkspaceInvitation>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: WorkspaceInvitation) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for WorkspaceInvitation {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///Role of an invited team member (what each allows is not documented).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum WorkspaceRole {
+        #[serde(rename = "admin")]
+        Admin,
+        #[serde(rename = "editor")]
+        Editor,
+        #[serde(rename = "viewer")]
+        Viewer,
+    }
+    impl ::std::fmt::Display for WorkspaceRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Admin => f.write_str("admin"),
+                Self::Editor => f.write_str("editor"),
+                Self::Viewer => f.write_str("viewer"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "admin" => Ok(Self::Admin),
+                "editor" => Ok(Self::Editor),
+                "viewer" => Ok(Self::Viewer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkspaceRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkspaceRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Body of `updateWorkspace`; only the name can be changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    pub struct WorkspaceUpdate {
+        ///New name.
+        pub name: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for WorkspaceUpdate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("WorkspaceUpdate")
+                .field("name", &MaskedDebug(&self.name))
                 .finish()
         }
     }
@@ -6771,6 +7367,21 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl PublicWebCallRequest {
+        /** The `PublicWebCallRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `PublicWebCallRequest { field: value, ..PublicWebCallRequest::new(call_agent_id) }`.*/
+        pub fn new(
+            call_agent_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                call_agent_id: call_agent_id.into(),
+                callback_url: ::std::default::Default::default(),
+                dynamic_variables: ::std::default::Default::default(),
+                mode: ::std::default::Default::default(),
+            }
+        }
+    }
     impl PurchasePhoneNumberRequest {
         /** The `PurchasePhoneNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6803,6 +7414,18 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl ReleasePhoneNumberRequest {
+        /** The `ReleasePhoneNumberRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `ReleasePhoneNumberRequest { field: value, ..ReleasePhoneNumberRequest::new(phone_number_id) }`.*/
+        pub fn new(
+            phone_number_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                phone_number_id: phone_number_id.into(),
+            }
+        }
+    }
     impl RemoveAgentRequest {
         /** The `RemoveAgentRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6827,6 +7450,31 @@ Receivers must accept unknown types.
                 agent_id: agent_id.into(),
                 to_number,
             }
+        }
+    }
+    impl StartRecordingRequest {
+        /** The `StartRecordingRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `StartRecordingRequest { field: value, ..StartRecordingRequest::new(pathway_id, room_name) }`.*/
+        pub fn new(
+            pathway_id: impl ::std::convert::Into<::std::string::String>,
+            room_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                pathway_id: pathway_id.into(),
+                room_name: room_name.into(),
+            }
+        }
+    }
+    impl TeamMemberInvitation {
+        /** The `TeamMemberInvitation` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `TeamMemberInvitation { field: value, ..TeamMemberInvitation::new(email, role) }`.*/
+        pub fn new(
+            email: impl ::std::convert::Into<::std::string::String>,
+            role: WorkspaceRole,
+        ) -> Self {
+            Self { email: email.into(), role }
         }
     }
     impl TtsModelCreate {
@@ -6875,6 +7523,22 @@ Receivers must accept unknown types.
             }
         }
     }
+    impl VoiceCreate {
+        /** The `VoiceCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `VoiceCreate { field: value, ..VoiceCreate::new(name, embedding) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            embedding: VoiceEmbedding,
+        ) -> Self {
+            Self {
+                description: ::std::default::Default::default(),
+                embedding,
+                language: ::std::default::Default::default(),
+                name: name.into(),
+            }
+        }
+    }
     impl WebCallConnectRequest {
         /** The `WebCallConnectRequest` with only its required fields set, in the document's order; every other field takes its default.
 
@@ -6896,6 +7560,41 @@ Receivers must accept unknown types.
             Self {
                 room_name: room_name.into(),
             }
+        }
+    }
+    impl WebCallRequest {
+        /** The `WebCallRequest` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WebCallRequest { field: value, ..WebCallRequest::new(agent_id) }`.*/
+        pub fn new(agent_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                agent_id: agent_id.into(),
+                callback_url: ::std::default::Default::default(),
+                dynamic_variables: ::std::default::Default::default(),
+                mode: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl WorkspaceCreate {
+        /** The `WorkspaceCreate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WorkspaceCreate { field: value, ..WorkspaceCreate::new(name, initials) }`.*/
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            initials: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                initials: initials.into(),
+                name: name.into(),
+            }
+        }
+    }
+    impl WorkspaceUpdate {
+        /** The `WorkspaceUpdate` with only its required fields set, in the document's order; every other field takes its default.
+
+ Set more with `WorkspaceUpdate { field: value, ..WorkspaceUpdate::new(name) }`.*/
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { name: name.into() }
         }
     }
     /** The query parameters of [`Client::list_call_history`](crate::Client::list_call_history), all optional.
@@ -6943,6 +7642,30 @@ Receivers must accept unknown types.
                 .field("call_ids", &MaskedDebug(&self.call_ids))
                 .field("date_range", &MaskedDebug(&self.date_range))
                 .field("post_analysis", &MaskedDebug(&self.post_analysis))
+                .finish()
+        }
+    }
+    /** The query parameters of [`Client::search_available_numbers`](crate::Client::search_available_numbers), all optional.
+
+ Set the ones you need and default the rest: `SearchAvailableNumbersQuery { type_: Some(..), ..Default::default() }`.*/
+    #[derive(Clone, Default, PartialEq)]
+    pub struct SearchAvailableNumbersQuery {
+        /// Kind of number; required except for `AU`.
+        pub type_: Option<super::types::PhoneNumberType>,
+        /// Digits or a pattern the number must contain.
+        pub contains: ::std::option::Option<::std::string::String>,
+        /// Area code of the number, e.g. `415` (three digits in the US). Not on the page; used live.
+        pub area_code: ::std::option::Option<::std::string::String>,
+        /// Most numbers to return.
+        pub limit: Option<::std::num::NonZeroU32>,
+    }
+    impl ::std::fmt::Debug for SearchAvailableNumbersQuery {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SearchAvailableNumbersQuery")
+                .field("type_", &MaskedDebug(&self.type_))
+                .field("contains", &MaskedDebug(&self.contains))
+                .field("area_code", &MaskedDebug(&self.area_code))
+                .field("limit", &MaskedDebug(&self.limit))
                 .finish()
         }
     }
@@ -8912,6 +9635,44 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn update_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+        body: &'a types::KnowledgeBaseUpdate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/knowledgebase/{}", self.baseurl, encode_path(& knowledge_base_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_knowledge_base",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     pub async fn list_flow_folders<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::FlowFolder>>, Error<()>> {
@@ -9195,6 +9956,40 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    pub async fn create_workspace<'a>(
+        &'a self,
+        body: &'a types::WorkspaceCreate,
+    ) -> Result<ResponseValue<types::Workspace>, Error<()>> {
+        let url = format!("{}/v1/api/workspaces", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     pub async fn get_workspace<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -9221,6 +10016,474 @@ impl Client {
             .build()?;
         let info = OperationInfo {
             operation_id: "get_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn update_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::WorkspaceUpdate,
+    ) -> Result<ResponseValue<types::Workspace>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "update_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn delete_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::SuccessFlag>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "delete_workspace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn check_credentials<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let url = format!("{}/v1/api/", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "check_credentials",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::empty(response)),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, Error<()>> {
+        let url = format!("{}/v1/api/web-call", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_public_web_call<'a>(
+        &'a self,
+        body: &'a types::PublicWebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, Error<()>> {
+        let url = format!("{}/v1/api/web-call/public", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_public_web_call",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn start_recording<'a>(
+        &'a self,
+        body: &'a types::StartRecordingRequest,
+    ) -> Result<ResponseValue<types::RecordingStarted>, Error<()>> {
+        let url = format!("{}/v2/api/recordings/start-recording", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "start_recording",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_recording<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!(
+            "{}/v2/api/recordings/{}", self.baseurl, encode_path(& call_history_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self.client.get(url).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "get_recording",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::stream(response)),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn export_call_history_csv<'a>(
+        &'a self,
+        body: &'a types::CallHistoryExportRequest,
+    ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        let url = format!("{}/v2/api/call-history/export-csv", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self.client.post(url).json(&body).headers(header_map).build()?;
+        let info = OperationInfo {
+            operation_id: "export_call_history_csv",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => Ok(ResponseValue::stream(response)),
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn search_available_numbers<'a>(
+        &'a self,
+        area_code: Option<&'a str>,
+        contains: Option<&'a str>,
+        country: &'a str,
+        limit: Option<::std::num::NonZeroU32>,
+        type_: Option<types::PhoneNumberType>,
+    ) -> Result<ResponseValue<types::AvailableNumbers>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/available-numbers", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("areaCode", &area_code))
+            .query(&progenitor_client::QueryParam::new("contains", &contains))
+            .query(&progenitor_client::QueryParam::new("country", &country))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("type", &type_))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "search_available_numbers",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn release_phone_number<'a>(
+        &'a self,
+        body: &'a types::ReleasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::SuccessMessage>, Error<()>> {
+        let url = format!("{}/v1/api/twilio/release-number", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "release_phone_number",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn create_voice<'a>(
+        &'a self,
+        body: &'a types::VoiceCreate,
+    ) -> Result<ResponseValue<types::Voice>, Error<()>> {
+        let url = format!("{}/v1/api/voices", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_voice",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn get_voice<'a>(
+        &'a self,
+        voice_id: &'a str,
+    ) -> Result<ResponseValue<types::Voice>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_voice",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn invite_team_member<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::TeamMemberInvitation,
+    ) -> Result<ResponseValue<types::SuccessMessage>, Error<()>> {
+        let url = format!(
+            "{}/v1/api/workspaces/{}/invite", self.baseurl, encode_path(& workspace_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "invite_team_member",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200..=299 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    pub async fn list_pending_invitations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::PendingInvitations>, Error<()>> {
+        let url = format!("{}/v1/api/workspaces/invitations/pending", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_pending_invitations",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -10324,6 +11587,34 @@ Arguments:
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Update a knowledge base
+
+Replaces the text content of a knowledge base (`textContent`, free
+text; the client it was seen in stores a JSON document as a string).
+No documentation page exists for this operation: it is taken from a
+production client (see CURATION.md, issue #9). `name` and
+`description` are the fields of `createKnowledgeBase`; whether an
+update changes them has not been observed. The response body has not
+been observed either; it is assumed to be the knowledge base, and the
+schema is open.
+
+
+Sends a `PUT` request to `/v1/api/knowledgebase/{knowledgeBaseId}`
+
+Arguments:
+- `knowledge_base_id`: Identifier of the knowledge base (the pages name it `id`).
+- `body`
+*/
+    pub async fn update_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+        body: &'a types::KnowledgeBaseUpdate,
+    ) -> Result<ResponseValue<types::KnowledgeBase>, crate::Error> {
+        match self.api.update_knowledge_base(knowledge_base_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
     /**List flow folders
 
 Returns the workspace's flow folders as a bare JSON array.
@@ -10471,6 +11762,27 @@ Sends a `GET` request to `/v1/api/workspaces`
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
     }
+    /**Create a workspace
+
+Creates a workspace owned by the key's user, who becomes its first
+team member. Needs only `x-api-key` (a new workspace has no id yet);
+the page lists no header at all. The docs.trillet.ai page's response
+also has `userId`, `pricingTier` and `isMasterWorkspace`, its mirrors
+do not.
+
+
+Sends a `POST` request to `/v1/api/workspaces`
+
+*/
+    pub async fn create_workspace<'a>(
+        &'a self,
+        body: &'a types::WorkspaceCreate,
+    ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
+        match self.api.create_workspace(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
     /**Get a workspace
 
 Returns one workspace; 404 when it does not exist or the key may not see it.
@@ -10485,6 +11797,344 @@ Arguments:
         workspace_id: &'a str,
     ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
         match self.api.get_workspace(workspace_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Rename a workspace
+
+Changes the name of a workspace; nothing else can be changed. Only the
+workspace's owner may do it. The `x-workspace-id` header should equal
+`workspaceId`.
+
+
+Sends a `PUT` request to `/v1/api/workspaces/{workspaceId}`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header (the docs name this parameter `x-workspace-id`).
+- `body`
+*/
+    pub async fn update_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::WorkspaceUpdate,
+    ) -> Result<ResponseValue<types::Workspace>, crate::Error> {
+        match self.api.update_workspace(workspace_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Delete a workspace
+
+Deletes a workspace and its wallet. Only the owner may do it, and
+neither the master workspace nor the user's last workspace can be
+deleted; external members lose access first. The `x-workspace-id`
+header should equal `workspaceId`. The status codes of the refusals
+are not documented.
+
+
+Sends a `DELETE` request to `/v1/api/workspaces/{workspaceId}`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header (the docs name this parameter `x-workspace-id`).
+*/
+    pub async fn delete_workspace<'a>(
+        &'a self,
+        workspace_id: &'a str,
+    ) -> Result<ResponseValue<types::SuccessFlag>, crate::Error> {
+        match self.api.delete_workspace(workspace_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Check the API key
+
+The request the Introduction and Authentication pages use to show the
+headers; integrations use it to test a key before saving it. Only the
+status is meaningful: a 2XX means the key was accepted, 401 or 403
+that it was not. The response body is not documented and may be
+anything. `x-api-key` is required; the Authentication page lists
+`x-workspace-id` without requiring it, and clients send both.
+
+
+Sends a `GET` request to `/v1/api/`
+
+*/
+    pub async fn check_credentials<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<()>, crate::Error> {
+        match self.api.check_credentials().await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Start a web call (API key)
+
+Starts a browser (WebRTC) call with an agent, as `connectWebCall`
+does: the same body and response, at the path the Trillet web SDK
+uses since version 1.3.4 (1.3.3 used `/v1/api/calls/web/connect`).
+No documentation page exists; see CURATION.md (issue #9). The SDK
+sends only the API key (spelled `X-API_KEY`); no workspace header is
+needed. `mode` is `voice` (default) or `text`; `dynamic_variables`
+are given to the agent's script; `callback_url` receives the call's
+events. The response's `token` is a credential for the room: do not
+log it.
+
+
+Sends a `POST` request to `/v1/api/web-call`
+
+*/
+    pub async fn create_web_call<'a>(
+        &'a self,
+        body: &'a types::WebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, crate::Error> {
+        match self.api.create_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Start a public web call (no API key)
+
+Starts a browser (WebRTC) call with an agent without an API key, for
+web pages that must not hold one: only `x-workspace-id` is sent. The
+agent is `call_agent_id` here, not `agentId`. The Trillet web SDK
+(`startPublicCall`) and its public example use it; no documentation
+page exists, and which agents accept keyless calls is not documented
+(call flows have a `security.publicAccess` setting). The response's
+`token` is a credential for the room: do not log it.
+
+
+Sends a `POST` request to `/v1/api/web-call/public`
+
+*/
+    pub async fn create_public_web_call<'a>(
+        &'a self,
+        body: &'a types::PublicWebCallRequest,
+    ) -> Result<ResponseValue<types::WebCallSession>, crate::Error> {
+        match self.api.create_public_web_call(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Start recording a call in progress
+
+Starts recording the call in progress in `roomName` (as listed by
+`listActiveCalls`) of the call flow `pathwayId`. `result` holds
+LiveKit's details, e.g. the `egressId`; no documented operation takes
+it. Not documented: errors (no such room, already recording, HIPAA
+mode on) and when the recording becomes available to `getRecording`.
+
+
+Sends a `POST` request to `/v2/api/recordings/start-recording`
+
+*/
+    pub async fn start_recording<'a>(
+        &'a self,
+        body: &'a types::StartRecordingRequest,
+    ) -> Result<ResponseValue<types::RecordingStarted>, crate::Error> {
+        match self.api.start_recording(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Download a call's recording
+
+Streams the audio of a call's recording, to play or save. The docs
+give `audio/mp3` or `video/mp4` "depending on the recording format";
+a production client receives `audio/ogg`. Treat the body as opaque
+bytes and use the `Content-Type` it comes with. The docs'
+copies disagree on the headers (one requires only `x-api-key`,
+another only `x-workspace-id`); clients send both. The
+`recordingUrl` of call records and the `Recording Link` column of
+the CSV export have been seen empty while this returns the audio.
+
+
+Sends a `GET` request to `/v2/api/recordings/{callHistoryId}`
+
+Arguments:
+- `call_history_id`: Database identifier (`_id`) of the call record: the `Record ID`
+column of `exportCallHistoryCsv`, not its `Call ID`.
+
+*/
+    pub async fn get_recording<'a>(
+        &'a self,
+        call_history_id: &'a str,
+    ) -> Result<ResponseValue<ByteStream>, crate::Error> {
+        match self.api.get_recording(call_history_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Export call histories as CSV
+
+Returns the call records of the workspace as one CSV file, filtered by
+agent, with transcripts and post-call analysis when asked for. No
+documentation page exists: the operation, its body and the columns
+below come from a production client that moved to it when the list
+operations answered 500 (see CURATION.md, issue #9). Slow on large
+workspaces. Columns seen: `Call ID`, `Record ID` (the record's `_id`,
+the id `getRecording` takes), `From Phone Number`, `To Phone Number`,
+`Direction`, `Status`, `Duration (s)`, `Start Time (UTC)`,
+`End Time (UTC)`, `Agent Name`, `Call Flow Name`, `Cost`, `Summary`,
+`Recording Link` (seen empty), `Analyzed Data (JSON)`, and
+`Transcript` (or `Transcripts`). Only reads: sending it twice changes
+nothing.
+
+
+Sends a `POST` request to `/v2/api/call-history/export-csv`
+
+*/
+    pub async fn export_call_history_csv<'a>(
+        &'a self,
+        body: &'a types::CallHistoryExportRequest,
+    ) -> Result<ResponseValue<ByteStream>, crate::Error> {
+        match self.api.export_call_history_csv(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Search available phone numbers
+
+Lists numbers that can be bought with `purchasePhoneNumber` in a
+country, optionally of one type, containing some digits, or in an
+area code. `type` is required except for `AU`. `areaCode` is not on
+the page but a production client searches with it. No pagination;
+no default or maximum `limit` is documented. `filters.supported`
+lists the filters the country supports (its values are not
+documented).
+
+
+Sends a `GET` request to `/v1/api/twilio/available-numbers`
+
+Arguments:
+- `country`: Country code, e.g. `US`, `CA`, `AU`, `GB`.
+- `query`: the query parameters, all optional (see [`SearchAvailableNumbersQuery`](crate::types::SearchAvailableNumbersQuery))
+*/
+    pub async fn search_available_numbers<'a>(
+        &'a self,
+        country: &'a str,
+        query: &'a types::SearchAvailableNumbersQuery,
+    ) -> Result<ResponseValue<types::AvailableNumbers>, crate::Error> {
+        match self
+            .api
+            .search_available_numbers(
+                query.area_code.as_deref(),
+                query.contains.as_deref(),
+                country,
+                query.limit.clone(),
+                query.type_.clone(),
+            )
+            .await
+        {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Release a purchased phone number
+
+Gives a purchased number back, so that it is no longer billed (unlike
+`unbindPhoneNumber`, which only detaches it from an agent). No
+documentation page exists: a production client releases numbers with
+it (see CURATION.md, issue #9). Numbers of the free plan are refused
+with 404 "not found" and must be released in the dashboard. The
+success body has not been observed; the schema is open.
+
+
+Sends a `POST` request to `/v1/api/twilio/release-number`
+
+*/
+    pub async fn release_phone_number<'a>(
+        &'a self,
+        body: &'a types::ReleasePhoneNumberRequest,
+    ) -> Result<ResponseValue<types::SuccessMessage>, crate::Error> {
+        match self.api.release_phone_number(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Create a custom voice
+
+Creates a custom voice of the workspace from a voice `embedding`, as
+`cloneVoice` returns it (send it back unchanged). How a custom voice
+is then chosen in an agent's `ttsModel` is not documented.
+
+
+Sends a `POST` request to `/v1/api/voices`
+
+*/
+    pub async fn create_voice<'a>(
+        &'a self,
+        body: &'a types::VoiceCreate,
+    ) -> Result<ResponseValue<types::Voice>, crate::Error> {
+        match self.api.create_voice(body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Get a voice
+
+Returns one voice: its display name, the `voiceId` and `provider` to
+put in an agent's `ttsModel`, gender, accent and description. The
+page's example is a stock voice; whether a custom voice's `_id` is
+accepted, and what it returns, is not documented.
+
+
+Sends a `GET` request to `/v1/api/voices/{voiceId}`
+
+Arguments:
+- `voice_id`: Identifier (`_id`) of the voice (the page names this parameter `id`).
+*/
+    pub async fn get_voice<'a>(
+        &'a self,
+        voice_id: &'a str,
+    ) -> Result<ResponseValue<types::Voice>, crate::Error> {
+        match self.api.get_voice(voice_id).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**Invite a team member
+
+Emails an invitation to join the workspace with a role; only the
+owner may invite. The invitation expires after 7 days; an invitation
+already pending for the same email is not duplicated (whether that
+is an error is not documented). What each role allows is not
+documented.
+
+
+Sends a `POST` request to `/v1/api/workspaces/{workspaceId}/invite`
+
+Arguments:
+- `workspace_id`: Identifier of the workspace; should equal the `x-workspace-id` header.
+- `body`
+*/
+    pub async fn invite_team_member<'a>(
+        &'a self,
+        workspace_id: &'a str,
+        body: &'a types::TeamMemberInvitation,
+    ) -> Result<ResponseValue<types::SuccessMessage>, crate::Error> {
+        match self.api.invite_team_member(workspace_id, body).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(crate::Error::from_generated(error).await),
+        }
+    }
+    /**List the user's pending invitations
+
+Returns the pending workspace invitations addressed to the key's
+user's email. Needs only `x-api-key` (`x-workspace-id` is "optional
+and not enforced"). The page describes each invitation (role, type,
+token, expiration, the inviting user's name, email and picture, the
+workspace's name, initials and white-label settings) but names none
+of its fields.
+
+
+Sends a `GET` request to `/v1/api/workspaces/invitations/pending`
+
+*/
+    pub async fn list_pending_invitations<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::PendingInvitations>, crate::Error> {
+        match self.api.list_pending_invitations().await {
             Ok(value) => Ok(value),
             Err(error) => Err(crate::Error::from_generated(error).await),
         }
@@ -10837,6 +12487,12 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         path: "/v1/api/knowledgebase/{knowledgeBaseId}",
     },
     crate::transport::Operation {
+        id: "update_knowledge_base",
+        operation_id: "updateKnowledgeBase",
+        method: "PUT",
+        path: "/v1/api/knowledgebase/{knowledgeBaseId}",
+    },
+    crate::transport::Operation {
         id: "upload_knowledge_base_file",
         operation_id: "uploadKnowledgeBaseFile",
         method: "POST",
@@ -10891,9 +12547,105 @@ pub(crate) const OPERATIONS: &[crate::transport::Operation] = &[
         path: "/v1/api/workspaces",
     },
     crate::transport::Operation {
+        id: "create_workspace",
+        operation_id: "createWorkspace",
+        method: "POST",
+        path: "/v1/api/workspaces",
+    },
+    crate::transport::Operation {
         id: "get_workspace",
         operation_id: "getWorkspace",
         method: "GET",
         path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "update_workspace",
+        operation_id: "updateWorkspace",
+        method: "PUT",
+        path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "delete_workspace",
+        operation_id: "deleteWorkspace",
+        method: "DELETE",
+        path: "/v1/api/workspaces/{workspaceId}",
+    },
+    crate::transport::Operation {
+        id: "check_credentials",
+        operation_id: "checkCredentials",
+        method: "GET",
+        path: "/v1/api/",
+    },
+    crate::transport::Operation {
+        id: "create_web_call",
+        operation_id: "createWebCall",
+        method: "POST",
+        path: "/v1/api/web-call",
+    },
+    crate::transport::Operation {
+        id: "create_public_web_call",
+        operation_id: "createPublicWebCall",
+        method: "POST",
+        path: "/v1/api/web-call/public",
+    },
+    crate::transport::Operation {
+        id: "start_recording",
+        operation_id: "startRecording",
+        method: "POST",
+        path: "/v2/api/recordings/start-recording",
+    },
+    crate::transport::Operation {
+        id: "get_recording",
+        operation_id: "getRecording",
+        method: "GET",
+        path: "/v2/api/recordings/{callHistoryId}",
+    },
+    crate::transport::Operation {
+        id: "export_call_history_csv",
+        operation_id: "exportCallHistoryCsv",
+        method: "POST",
+        path: "/v2/api/call-history/export-csv",
+    },
+    crate::transport::Operation {
+        id: "search_available_numbers",
+        operation_id: "searchAvailableNumbers",
+        method: "GET",
+        path: "/v1/api/twilio/available-numbers",
+    },
+    crate::transport::Operation {
+        id: "release_phone_number",
+        operation_id: "releasePhoneNumber",
+        method: "POST",
+        path: "/v1/api/twilio/release-number",
+    },
+    crate::transport::Operation {
+        id: "create_voice",
+        operation_id: "createVoice",
+        method: "POST",
+        path: "/v1/api/voices",
+    },
+    crate::transport::Operation {
+        id: "clone_voice",
+        operation_id: "cloneVoice",
+        method: "POST",
+        path: "/v1/api/voices/clone",
+    },
+    crate::transport::Operation {
+        id: "get_voice",
+        operation_id: "getVoice",
+        method: "GET",
+        path: "/v1/api/voices/{voiceId}",
+    },
+    crate::transport::Operation {
+        id: "invite_team_member",
+        operation_id: "inviteTeamMember",
+        method: "POST",
+        path: "/v1/api/workspaces/{workspaceId}/invite",
+    },
+    crate::transport::Operation {
+        id: "list_pending_invitations",
+        operation_id: "listPendingInvitations",
+        method: "GET",
+        path: "/v1/api/workspaces/invitations/pending",
     },
 ];

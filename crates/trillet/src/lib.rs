@@ -54,8 +54,8 @@
 //!
 //! File uploads are hand-written methods beside the generated ones, with the same hooks
 //! and error type: [`batch_upload`] for the batch CSVs and [`uploads`] for knowledge-base
-//! files ([`Document`]). [`webhook`] verifies and parses the events Trillet sends to your
-//! endpoint.
+//! files ([`Document`]) and voice samples ([`VoiceSample`]). [`webhook`] verifies and
+//! parses the events Trillet sends to your endpoint.
 //!
 //! Responses decode leniently: unknown fields are ignored and growing sets (statuses,
 //! model names, providers) are plain strings, so new server values never break a call.
@@ -131,7 +131,7 @@ pub use sensitive::{PhoneNumberText, Secret};
 /// do: `+1 (415) 555-1234` becomes `+1 (***) ***-*234` (the workspace's one masker, from
 /// `trillet-redact`).
 pub use trillet_redact::mask_phone_numbers;
-pub use uploads::Document;
+pub use uploads::{CloneVoice, Document, VoiceSample};
 /// The request and response bodies of the API, generated from the spec's schemas (and
 /// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).
 pub mod types {

@@ -3,7 +3,7 @@
 //!
 //! | request | retried on |
 //! |---|---|
-//! | `GET`, `PUT`, `DELETE`, and the `POST`s that only read (`validateBatchCsv`, `previewBatchCsv`) | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request or while the response body is read; bodies that stall past the attempt's timeout |
+//! | `GET`, `PUT`, `DELETE`, and the `POST`s that only read (`validateBatchCsv`, `previewBatchCsv`, `exportCallHistoryCsv`) | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request or while the response body is read; bodies that stall past the attempt's timeout |
 //! | every other `POST` (`sendCall`, `initiateCall`, `startBatch`, `createAgent`, `createCallFlow`) and `PATCH` | 429; a connection that could not be opened (nothing was sent) |
 //!
 //! A side-effecting `POST` is never sent again after a timeout, a connection broken
@@ -39,9 +39,13 @@ pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
 /// The operations sent with `POST` that only read: sending one twice changes nothing
-/// (the spec: "Makes no call"), so they are retried like a `GET`. Progenitor's
-/// snake_case operation ids.
-pub const READ_ONLY_POSTS: [&str; 2] = ["validate_batch_csv", "preview_batch_csv"];
+/// (the spec: "Makes no call", "Only reads"), so they are retried like a `GET`.
+/// Progenitor's snake_case operation ids.
+pub const READ_ONLY_POSTS: [&str; 3] = [
+    "validate_batch_csv",
+    "preview_batch_csv",
+    "export_call_history_csv",
+];
 
 /// How many times, and after how long, failed requests are sent again.
 ///
@@ -521,12 +525,17 @@ mod tests {
         check(Method::DELETE, "cancel_batch", GET);
         check(Method::POST, "validate_batch_csv", GET);
         check(Method::POST, "preview_batch_csv", GET);
+        check(Method::POST, "export_call_history_csv", GET);
         for operation in [
             "send_call",
             "initiate_call",
             "start_batch",
             "create_agent",
             "create_call_flow",
+            "create_web_call",
+            "start_recording",
+            "release_phone_number",
+            "clone_voice",
             "unknown",
         ] {
             check(Method::POST, operation, POST);

@@ -3,15 +3,20 @@
 //! reqwest client, default headers, hooks and [`Error`] as the generated ones (through the
 //! one multipart sender of [`crate::batch_upload`]). The batch uploads live in
 //! [`crate::batch_upload`]; the knowledge-base uploads are here, with the list of every
-//! hand-written operation.
+//! hand-written operation, and the voice clone.
 //!
 //! ```no_run
 //! # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
-//! use trillet::uploads::Document;
+//! use trillet::uploads::{CloneVoice, Document, VoiceSample};
 //!
 //! let guide = Document::from_path("product-guide.pdf")?;
 //! let uploaded = client.upload_knowledge_base_file("665a1b2c3d4e5f6a7b8c9d0e", guide).await?;
 //! println!("{:?} stored", uploaded.file.as_ref().and_then(|f| f.name.as_deref()));
+//!
+//! let sample = VoiceSample::from_path("greeting.wav")?;
+//! let voice = CloneVoice { name: Some("Front desk".into()), ..Default::default() };
+//! let cloned = client.clone_voice(sample, &voice).await?;
+//! println!("voice {:?}", cloned.voice.as_ref().and_then(|v| v.id.as_deref()));
 //! # Ok(()) }
 //! ```
 
@@ -22,7 +27,7 @@ use progenitor_client::{encode_path, ResponseValue};
 
 use crate::batch_upload::FormPart;
 use crate::error::Error;
-use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded};
+use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded, VoiceCloned};
 use crate::Client;
 
 /// The operationIds of `openapi/trillet.yaml` implemented by hand (here and in
@@ -35,10 +40,14 @@ pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[
     "previewBatchCsv",
     "uploadCallFlowKnowledgeBaseFile",
     "uploadKnowledgeBaseFile",
+    "cloneVoice",
 ];
 
 /// Largest file `uploadKnowledgeBaseFile` accepts (50 MB).
 pub const MAX_KNOWLEDGE_BASE_FILE_BYTES: usize = 50 * 1024 * 1024;
+
+/// Largest audio sample `cloneVoice` accepts (50 MB).
+pub const MAX_VOICE_SAMPLE_BYTES: usize = 50 * 1024 * 1024;
 
 /// A file for a knowledge base: PDF, TXT, DOCX or MD (a workspace knowledge base also
 /// takes CSV and JSON). Sent with its file name and a content type guessed from the
@@ -123,13 +132,95 @@ impl fmt::Debug for Document {
     }
 }
 
-/// The content type of the formats the knowledge bases take, by file extension.
-fn content_type_of(file_name: &str) -> &'static str {
-    let extension = Path::new(file_name)
+/// An audio sample to clone a voice from (at most 50 MB; the API does not document which
+/// formats it takes). Sent with its file name and a content type guessed from the name's
+/// extension (`mp3`, `wav`, `m4a`, `ogg`, `opus`, `webm`, `flac`, `aac`;
+/// `application/octet-stream` when unknown; see
+/// [`with_content_type`](VoiceSample::with_content_type)).
+///
+/// `Debug` shows the file name, content type and size, never the audio.
+#[derive(Clone, Debug)]
+pub struct VoiceSample(Document);
+
+impl VoiceSample {
+    /// The file at `path`, uploaded under its own file name.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<VoiceSample, Error> {
+        Ok(VoiceSample::audio(Document::from_path(path)?))
+    }
+
+    /// These bytes, uploaded as `file_name` (`greeting.wav`).
+    pub fn from_bytes(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> VoiceSample {
+        VoiceSample::audio(Document::from_bytes(file_name, bytes))
+    }
+
+    /// Send this content type instead of the one guessed from the file name.
+    pub fn with_content_type(self, content_type: impl Into<String>) -> VoiceSample {
+        VoiceSample(self.0.with_content_type(content_type))
+    }
+
+    /// The file name sent with the upload.
+    pub fn file_name(&self) -> &str {
+        self.0.file_name()
+    }
+
+    /// The content type sent with the upload.
+    pub fn content_type(&self) -> &str {
+        self.0.content_type()
+    }
+
+    /// The size in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn audio(document: Document) -> VoiceSample {
+        let content_type = audio_content_type_of(document.file_name());
+        VoiceSample(document.with_content_type(content_type))
+    }
+}
+
+/// What to do with a cloned voice, beside returning its embedding: with a `name`, the
+/// custom voice is created too (and returned as `voice`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CloneVoice {
+    /// Name of the voice; when set, the custom voice is created.
+    pub name: Option<String>,
+    /// Description of the voice.
+    pub description: Option<String>,
+    /// Language code, e.g. `en`.
+    pub language: Option<String>,
+}
+
+/// The content type of an audio sample, by file extension.
+fn audio_content_type_of(file_name: &str) -> &'static str {
+    match extension_of(file_name).as_str() {
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "m4a" | "mp4" => "audio/mp4",
+        "ogg" | "oga" | "opus" => "audio/ogg",
+        "webm" => "audio/webm",
+        "flac" => "audio/flac",
+        "aac" => "audio/aac",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The lower-case extension of a file name, or `""`.
+fn extension_of(file_name: &str) -> String {
+    Path::new(file_name)
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
+        .unwrap_or_default()
+}
+
+/// The content type of the formats the knowledge bases take, by file extension.
+fn content_type_of(file_name: &str) -> &'static str {
+    match extension_of(file_name).as_str() {
         "pdf" => "application/pdf",
         "txt" => "text/plain",
         "md" | "markdown" => "text/markdown",
@@ -189,6 +280,42 @@ impl Client {
         self.send_form("upload_knowledge_base_file", &path, parts)
             .await
     }
+
+    /// Clone a voice from an audio sample
+    ///
+    /// Computes a voice embedding from an audio file (at most 50 MB, checked before
+    /// sending), sent as the `file` part of a `multipart/form-data` body with the fields
+    /// of `voice` that are set. With a name the custom voice is created too and comes
+    /// back as `voice`; without one, pass the `embedding` to
+    /// [`create_voice`](Client::create_voice).
+    ///
+    /// Sends a `POST` request to `/v1/api/voices/clone` (operation `cloneVoice`).
+    pub async fn clone_voice(
+        &self,
+        sample: VoiceSample,
+        voice: &CloneVoice,
+    ) -> Result<ResponseValue<VoiceCloned>, Error> {
+        if sample.len() > MAX_VOICE_SAMPLE_BYTES {
+            return Err(Error::InvalidRequest(format!(
+                "{} is {} bytes; a voice sample may have at most \
+                 {MAX_VOICE_SAMPLE_BYTES} (50 MB)",
+                sample.file_name(),
+                sample.len()
+            )));
+        }
+        let mut parts = vec![sample.0.into_part("file")];
+        for (name, value) in [
+            ("name", &voice.name),
+            ("description", &voice.description),
+            ("language", &voice.language),
+        ] {
+            if let Some(value) = value {
+                parts.push(FormPart::text(name, value));
+            }
+        }
+        self.send_form("clone_voice", "/v1/api/voices/clone", parts)
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -216,6 +343,28 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn audio_content_type_follows_the_extension() {
+        for (name, expected) in [
+            ("greeting.mp3", "audio/mpeg"),
+            ("GREETING.WAV", "audio/wav"),
+            ("memo.m4a", "audio/mp4"),
+            ("call.ogg", "audio/ogg"),
+            ("call.opus", "audio/ogg"),
+            ("take.webm", "audio/webm"),
+            ("studio.flac", "audio/flac"),
+            ("notes.txt", "application/octet-stream"),
+        ] {
+            assert_eq!(
+                VoiceSample::from_bytes(name, "x").content_type(),
+                expected,
+                "{name}"
+            );
+        }
+        let chosen = VoiceSample::from_bytes("take.raw", "x").with_content_type("audio/L16");
+        assert_eq!(chosen.content_type(), "audio/L16");
     }
 
     #[test]
