@@ -450,6 +450,10 @@ pub struct Prepared {
 ///   inlined strings): typify would make them non-`Option` fields that are always sent,
 ///   so every update would reset them (see [`no_defaults_in_requests`]). The client sends
 ///   exactly the fields the caller set.
+/// * A `oneOf` branch loses its `nullable` (OpenAPI 3.0 has no null type, so the document
+///   lets a `oneOf` take `null` through a `nullable` branch, e.g. `AgentReference`):
+///   typify would name the variants `Variant0(Option<String>)`, `Variant1(..)`; the
+///   field holding the `oneOf` is an `Option` already, and `null` decodes to `None`.
 ///
 /// Works on the typed document (`IndexMap`s), so the output keeps the document's order
 /// whatever features of serde_json happen to be enabled in the build.
@@ -505,6 +509,7 @@ pub fn prepare(spec: &OpenAPI) -> Result<Prepared, GenError> {
     if let Some(components) = spec.components.as_mut() {
         for schema in components.schemas.values_mut() {
             edit_as_json(schema, plain_strings)?;
+            edit_as_json(schema, branches_not_nullable)?;
         }
         for parameter in components.parameters.values_mut() {
             edit_as_json(parameter, plain_strings)?;
@@ -736,6 +741,24 @@ fn plain_strings(value: &mut Value) {
             map.values_mut().for_each(plain_strings);
         }
         Value::Array(items) => items.iter_mut().for_each(plain_strings),
+        _ => {}
+    }
+}
+
+/// Drops `nullable` from the branches of every `oneOf` (see [`prepare`]).
+fn branches_not_nullable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(branches)) = map.get_mut("oneOf") {
+                for branch in branches.iter_mut() {
+                    if let Value::Object(branch) = branch {
+                        branch.remove("nullable");
+                    }
+                }
+            }
+            map.values_mut().for_each(branches_not_nullable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(branches_not_nullable),
         _ => {}
     }
 }

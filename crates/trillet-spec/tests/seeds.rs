@@ -188,7 +188,18 @@ fn documented_defaults_are_in_the_document() {
         ),
     ];
     for (pointer, default) in cases {
-        let found = doc.pointer(&pointer).map(Value::to_string);
+        // Schema defaults are stated in the description ("The default is `x`."), which
+        // no generator turns into a value it sends or fills in; parameters keep `default`.
+        let found = doc.pointer(&pointer).map(Value::to_string).or_else(|| {
+            let parent = pointer.strip_suffix("/default").expect("a default pointer");
+            let description = doc.pointer(parent)?.get("description")?.as_str()?;
+            let (_, rest) = description.split_once("The default is `")?;
+            let value = rest.split('`').next()?;
+            Some(match serde_json::from_str::<Value>(value) {
+                Ok(Value::Bool(_) | Value::Number(_)) => value.to_string(),
+                _ => format!("\"{value}\""),
+            })
+        });
         assert_eq!(found.as_deref(), Some(default), "{pointer}");
     }
 }

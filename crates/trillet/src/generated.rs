@@ -242,6 +242,7 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(
             rename = "llmModel",
@@ -300,7 +301,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tts_model: ::std::option::Option<TtsModel>,
-        ///Kind of agent. Call agents are `voice` (the only value documented).
+        ///Kind of agent. Call agents are `voice` (the only value documented). The default is `voice`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When the agent was last changed (ISO-8601).
@@ -404,10 +405,11 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(rename = "llmModel")]
         pub llm_model: ::std::string::String,
-        ///Maximum number of callback attempts when smart callback is on.
+        ///Maximum number of callback attempts when smart callback is on. The default is `5`.
         #[serde(
             rename = "maxAttemptsForSmartCallback",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -424,7 +426,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         pub phone_number_ids: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub settings: ::std::option::Option<AgentSettings>,
-        ///Call back automatically when a call is not answered.
+        ///Call back automatically when a call is not answered. The default is `false`.
         #[serde(
             rename = "smartCallback",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -443,7 +445,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
         pub system_prompt: ::std::option::Option<::std::string::String>,
         #[serde(rename = "ttsModel")]
         pub tts_model: TtsModelCreate,
-        ///Kind of agent. Call agents are `voice` (the only value documented).
+        ///Kind of agent. Call agents are `voice` (the only value documented). The default is `voice`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///Custom variables stored with the agent.
@@ -586,6 +588,7 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(
             rename = "llmModel",
@@ -840,7 +843,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
                 .finish()
         }
     }
-    ///Filter of `listBatchCalls` by call state.
+    ///Filter of `listBatchCalls` by call state. The default is `all`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -905,11 +908,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for BatchCallStatusFilter {
-        fn default() -> Self {
-            BatchCallStatusFilter::All
         }
     }
     ///Counts of the batch's calls by state.
@@ -1279,13 +1277,13 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Record calls (from ringing).
+        ///Record calls (from ringing). The default is `false`.
         #[serde(
             rename = "recordCalls",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub record_calls: ::std::option::Option<bool>,
-        ///Make recordings public.
+        ///Make recordings public. The default is `false`.
         #[serde(
             rename = "recordingPublic",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1680,7 +1678,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub inbound_webhook_url: ::std::option::Option<::std::string::String>,
-        ///Whether the flow is active.
+        ///Whether the flow is active. The default is `true`.
         #[serde(
             rename = "isActive",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1692,7 +1690,7 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_global: ::std::option::Option<bool>,
-        ///Whether the flow is pre-configured.
+        ///Whether the flow is pre-configured. The default is `false`.
         #[serde(
             rename = "isPreConfigured",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2971,9 +2969,12 @@ Receivers must accept unknown types.
         ///Identifier of the collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Whether this collection is used by default.
-        #[serde(rename = "isDefault", default)]
-        pub is_default: bool,
+        ///Whether this collection is used by default. The default is `false`.
+        #[serde(
+            rename = "isDefault",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_default: ::std::option::Option<bool>,
         ///Name of the collection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -3884,7 +3885,7 @@ fields are kept.
     ///Body of `generateMessage`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct GenerateMessageRequest {
-        ///Send the generated message automatically (after the flow's delay).
+        ///Send the generated message automatically (after the flow's delay). The default is `false`.
         pub autopilot: bool,
         ///Inputs for the AI generation.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -4502,7 +4503,7 @@ seen on an update.
     pub struct MessageFlowCreate {
         ///Identifier of the omni-flow agent that writes the messages.
         pub agent: ::std::string::String,
-        ///Send generated messages without review.
+        ///Send generated messages without review. The default is `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub autopilot: ::std::option::Option<bool>,
         ///What the flow handles.
@@ -4512,7 +4513,7 @@ seen on an update.
         ///First message; `generateMessage` returns it.
         #[serde(rename = "initiationMessage")]
         pub initiation_message: ::std::string::String,
-        ///Whether the flow is active.
+        ///Whether the flow is active. The default is `false`.
         #[serde(
             rename = "isActive",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4793,6 +4794,7 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(
             rename = "llmModel",
@@ -4872,6 +4874,7 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(rename = "llmModel")]
         pub llm_model: ::std::string::String,
@@ -4902,6 +4905,7 @@ grows as Trillet adds models, so any string is accepted. Known values:
 `gemini-2.5-flash-preview-native-audio-dialog`,
 `geminiaudiopipeline:gemini-2.5-flash-preview-native-audio-dialog`.
 The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
+The default is `gpt-4o-mini`.
 */
         #[serde(
             rename = "llmModel",
@@ -5464,7 +5468,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             value.parse()
         }
     }
-    ///Prompt configuration of a call flow. Only `simple` is accepted now; older flows report `flow`.
+    ///Prompt configuration of a call flow. Only `simple` is accepted now; older flows report `flow`. The default is `simple`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5513,11 +5517,6 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for PromptType {
-        fn default() -> Self {
-            PromptType::Simple
         }
     }
     ///A saved version of a call flow's prompt.
@@ -5574,7 +5573,7 @@ The Update Call Agent example also uses `claude-3-5-sonnet-latest`.
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///Mode of the session; known values `voice` (default) and `text`.
+        ///Mode of the session; known values `voice` (default) and `text`. The default is `voice`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
     }
@@ -6252,7 +6251,7 @@ accepted too and only `phoneNumber` is required.
         }
     }
     ///Voice configuration of an agent, as returned.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct TtsModel {
         #[serde(
             rename = "elevenLabsApiKey",
@@ -6284,9 +6283,12 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rime_model: ::std::option::Option<::std::string::String>,
-        ///Voice of the provider (see `VoiceId`); the documented default is `mistv2_Wildflower`.
-        #[serde(rename = "voiceId", default = "defaults::tts_model_voice_id")]
-        pub voice_id: ::std::string::String,
+        ///Voice of the provider (see `VoiceId`). The default is `mistv2_Wildflower`.
+        #[serde(
+            rename = "voiceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub voice_id: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for TtsModel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6299,19 +6301,6 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
                 .field("rime_model", &MaskedDebug(&self.rime_model))
                 .field("voice_id", &MaskedDebug(&self.voice_id))
                 .finish()
-        }
-    }
-    impl ::std::default::Default for TtsModel {
-        fn default() -> Self {
-            Self {
-                eleven_labs_api_key: Default::default(),
-                eleven_labs_model: Default::default(),
-                language: Default::default(),
-                name: Default::default(),
-                provider: Default::default(),
-                rime_model: Default::default(),
-                voice_id: defaults::tts_model_voice_id(),
-            }
         }
     }
     ///Voice configuration of a new agent.
@@ -6328,7 +6317,7 @@ added over time. Known values: `openai`, `rime`, `elevenlabs`,
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub eleven_labs_model: ::std::option::Option<::std::string::String>,
-        ///Language code of the voice, e.g. `en`, `fr`.
+        ///Language code of the voice, e.g. `en`, `fr`. The default is `en`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
         ///Display name of the voice (used in the docs' examples, e.g. `Sophie`; not described).
@@ -6650,7 +6639,7 @@ documented) and `format` (`float32`).
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///Mode of the session; `voice` is the only documented value, the web SDK also sends `text`.
+        ///Mode of the session; `voice` is the only documented value, the web SDK also sends `text`. The default is `voice`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
     }
@@ -6693,7 +6682,7 @@ documented) and `format` (`float32`).
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///Mode of the session; known values `voice` (default) and `text`.
+        ///Mode of the session; known values `voice` (default) and `text`. The default is `voice`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
     }
@@ -6807,6 +6796,7 @@ Receivers must accept unknown types.
     /**How a call starts: `user_initiated` (the caller speaks first),
 `ai_dynamic` (the agent opens with a generated greeting) or
 `ai_custom` (the agent says `customWelcomeMessage`).
+The default is `user_initiated`.
 */
     #[derive(
         ::serde::Deserialize,
@@ -6864,11 +6854,6 @@ Receivers must accept unknown types.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for WelcomeMessageMode {
-        fn default() -> Self {
-            WelcomeMessageMode::UserInitiated
         }
     }
     ///When the flow answers; outside these hours callers hear `outOfHoursMessage`.
@@ -7127,12 +7112,6 @@ white-label settings). Every key is kept.
     impl ::std::convert::From<Workspace> for Workspaces {
         fn from(value: Workspace) -> Self {
             Self::Workspace(value)
-        }
-    }
-    /// Generation of default values for serde.
-    pub mod defaults {
-        pub(super) fn tts_model_voice_id() -> ::std::string::String {
-            "mistv2_Wildflower".to_string()
         }
     }
     /// Error types.
