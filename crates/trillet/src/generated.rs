@@ -2864,31 +2864,29 @@ Receivers must accept unknown types.
                 .finish()
         }
     }
-    ///Conversations of a message flow; an array as documented, or a single object as in the page's example.
+    ///Conversations of a message flow.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum ConversationsOfFlow {
-        Array(::std::vec::Vec<Conversation>),
-        Conversation(Conversation),
-    }
+    #[serde(transparent)]
+    pub struct ConversationsOfFlow(pub ::std::vec::Vec<Conversation>);
     impl ::std::fmt::Debug for ConversationsOfFlow {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
-                Self::Conversation(field_0) => {
-                    f.debug_tuple("Conversation").field(field_0).finish()
-                }
-            }
+            f.debug_tuple("ConversationsOfFlow").field(&self.0).finish()
+        }
+    }
+    impl ::std::ops::Deref for ConversationsOfFlow {
+        type Target = ::std::vec::Vec<Conversation>;
+        fn deref(&self) -> &::std::vec::Vec<Conversation> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ConversationsOfFlow> for ::std::vec::Vec<Conversation> {
+        fn from(value: ConversationsOfFlow) -> Self {
+            value.0
         }
     }
     impl ::std::convert::From<::std::vec::Vec<Conversation>> for ConversationsOfFlow {
         fn from(value: ::std::vec::Vec<Conversation>) -> Self {
-            Self::Array(value)
-        }
-    }
-    impl ::std::convert::From<Conversation> for ConversationsOfFlow {
-        fn from(value: Conversation) -> Self {
-            Self::Conversation(value)
+            Self(value)
         }
     }
     ///A problem found in one row of a CSV.
@@ -3339,7 +3337,7 @@ fields are kept.
                 .finish()
         }
     }
-    ///Body of `updateFlowFolder`. Every field is optional (the page marks `color` and `icon` required; see CURATION.md).
+    ///Body of `updateFlowFolder`. Every field is optional (the page marks `color` and `icon` required).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct FlowFolderUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7087,31 +7085,29 @@ white-label settings). Every key is kept.
                 .finish()
         }
     }
-    ///The user's workspaces; an array as documented, or one object as in the page's example.
+    ///The user's workspaces.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum Workspaces {
-        Array(::std::vec::Vec<Workspace>),
-        Workspace(Workspace),
-    }
+    #[serde(transparent)]
+    pub struct Workspaces(pub ::std::vec::Vec<Workspace>);
     impl ::std::fmt::Debug for Workspaces {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Array(field_0) => f.debug_tuple("Array").field(field_0).finish(),
-                Self::Workspace(field_0) => {
-                    f.debug_tuple("Workspace").field(field_0).finish()
-                }
-            }
+            f.debug_tuple("Workspaces").field(&self.0).finish()
+        }
+    }
+    impl ::std::ops::Deref for Workspaces {
+        type Target = ::std::vec::Vec<Workspace>;
+        fn deref(&self) -> &::std::vec::Vec<Workspace> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Workspaces> for ::std::vec::Vec<Workspace> {
+        fn from(value: Workspaces) -> Self {
+            value.0
         }
     }
     impl ::std::convert::From<::std::vec::Vec<Workspace>> for Workspaces {
         fn from(value: ::std::vec::Vec<Workspace>) -> Self {
-            Self::Array(value)
-        }
-    }
-    impl ::std::convert::From<Workspace> for Workspaces {
-        fn from(value: Workspace) -> Self {
-            Self::Workspace(value)
+            Self(value)
         }
     }
     /// Error types.
@@ -10505,8 +10501,8 @@ voice (`ttsModel`), the language model that writes its replies
 (`llmModel`), optional smart-callback retries, the phone numbers it
 uses, and speaking settings.
 
-Not retried automatically by the Rust client except on 429 or a
-connection that failed before the request was sent: a retry after a
+Not safe to retry except on 429 or a connection that failed before the
+request was sent: a retry after a
 timeout could create the agent twice.
 
 
@@ -10547,8 +10543,7 @@ settings, phone numbers, speaking settings or variables. Every field is
 optional: send only what changes. To delete a stored ElevenLabs key,
 send `ttsModel.elevenLabsApiKey: null`.
 
-The detailed page documents `PUT`; the index page says `PATCH` (see
-CURATION.md). Safe to retry: the same body leaves the same state.
+The detailed page documents `PUT`; the index page says `PATCH`. Safe to retry: the same body leaves the same state.
 
 
 Sends a `PUT` request to `/v1/api/agents/{agentId}`
@@ -10571,7 +10566,7 @@ Arguments:
 
 Permanently removes an agent from the workspace. Only the index page
 documents this operation; its response body is not documented, so the
-schema is an open object (see CURATION.md).
+schema is an open object.
 
 
 Sends a `DELETE` request to `/v1/api/agents/{agentId}`
@@ -10612,8 +10607,8 @@ welcome message, node/edge flow data, dynamic variables, webhooks and
 settings). If `agent` is given, a pending phone number of that agent is
 activated. `prompt` becomes the flow's first prompt version.
 
-Not retried automatically by the Rust client except on 429 or a
-connection that failed before the request was sent.
+Not safe to retry except on 429 or a connection that failed before the
+request was sent: the server may have created the flow.
 
 
 Sends a `POST` request to `/v1/api/call-flows`
@@ -10655,8 +10650,7 @@ with the same name exists. The docs recommend sending
 Enabling `settings.security.hipaaCompliance` also turns off call
 recording.
 
-The detailed page documents `PUT`; the index page says `PATCH` (see
-CURATION.md). Note that repeating a request with `webhooks` adds those
+The detailed page documents `PUT`; the index page says `PATCH`. Note that repeating a request with `webhooks` adds those
 webhooks again.
 
 
@@ -10680,7 +10674,7 @@ Arguments:
 
 Permanently removes a call flow. Only the index page documents this
 operation; its response body is not documented, so the schema is an
-open object (see CURATION.md).
+open object.
 
 
 Sends a `DELETE` request to `/v1/api/call-flows/{flowId}`
@@ -10705,8 +10699,8 @@ phone number and an active call flow. Numbers are E.164
 (`+[country code][number]`). Calls are recorded by default; the maximum
 call duration is typically one hour.
 
-Places a real call that costs money: the Rust client never retries it
-except on 429 or a connection that failed before the request was sent.
+Places a real call that costs money: clients must not retry it except
+on 429 or a connection that failed before the request was sent.
 See also `initiateCall`, the detailed page's version of this operation.
 
 
@@ -10730,8 +10724,8 @@ script; `metadata` is forwarded to agent-triggered webhooks (in a
 `metadata` header) and is not given to the agent; `callback_url`
 receives webhook events for this call. Numbers are E.164.
 
-Places a real call that costs money: the Rust client never retries it
-except on 429 or a connection that failed before the request was sent.
+Places a real call that costs money: clients must not retry it except
+on 429 or a connection that failed before the request was sent.
 
 
 Sends a `POST` request to `/v1/api/call`
@@ -10958,8 +10952,7 @@ Arguments:
     /**List call histories (v1 spelling)
 
 The older page's spelling of `listCallHistory`, under `/v1/api`, with
-no documented query parameters. Prefer `listCallHistory` (`/v2/api`);
-see CURATION.md.
+no documented query parameters. Prefer `listCallHistory` (`/v2/api`).
 
 
 Sends a `GET` request to `/v1/api/call-history`
@@ -10996,7 +10989,7 @@ Arguments:
     }
     /**Get a call history record (v1 spelling)
 
-The docs.trillet.ai page's spelling of `getCallHistory`, under `/v1/api`. Prefer `getCallHistory`; see CURATION.md.
+The docs.trillet.ai page's spelling of `getCallHistory`, under `/v1/api`. Prefer `getCallHistory`.
 
 Sends a `GET` request to `/v1/api/call-history/{callHistoryId}`
 
@@ -11309,9 +11302,8 @@ Arguments:
     }
     /**List the conversations of a message flow
 
-Returns the conversations of one message flow. The field docs say an
-array while the page's example is a single object, so both decode
-(see CURATION.md).
+Returns the conversations of one message flow, as a list (the page's
+example shows one conversation without the list around it).
 
 
 Sends a `GET` request to `/v1/api/conversations/flow/{flowId}`
@@ -11476,7 +11468,7 @@ Assigns a phone number to an agent (and its call flow), with
 recording, office hours and tags; SIP trunks are updated
 automatically. The docs show two versions of this page (an older one
 whose body is a dummy `name` and whose response is
-`{status, message}`); both responses decode (see CURATION.md).
+`{status, message}`); both responses decode.
 
 
 Sends a `POST` request to `/v1/api/agents/{agentId}/bind/{phoneNumberId}`
@@ -11571,7 +11563,7 @@ Arguments:
 Replaces the text content of a knowledge base (`textContent`, free
 text; the client it was seen in stores a JSON document as a string).
 No documentation page exists for this operation: it is taken from a
-production client (see CURATION.md, issue #9). `name` and
+production client. `name` and
 `description` are the fields of `createKnowledgeBase`; whether an
 update changes them has not been observed. The response body has not
 been observed either; it is assumed to be the knowledge base, and the
@@ -11663,7 +11655,7 @@ Arguments:
     }
     /**Update a flow folder
 
-Renames a folder or changes its colour, icon or flow type. Every field is optional (see CURATION.md).
+Renames a folder or changes its colour, icon or flow type. Every field is optional.
 
 Sends a `PATCH` request to `/v1/api/flow-folders/{folderId}`
 
@@ -11726,8 +11718,8 @@ Arguments:
 Returns the workspaces the key's user owns or belongs to: the master
 workspace (if owned), owned ones, internal memberships, then external
 guest ones. A first-time user gets pending invitations applied or a
-default workspace created. Needs only `x-api-key`. Documented as a
-list, but the page's example is one object, so both decode.
+default workspace created. Needs only `x-api-key`. Returns a list (the
+page's example shows its one workspace without the list around it).
 
 
 Sends a `GET` request to `/v1/api/workspaces`
@@ -11852,7 +11844,7 @@ Sends a `GET` request to `/v1/api/`
 Starts a browser (WebRTC) call with an agent, as `connectWebCall`
 does: the same body and response, at the path the Trillet web SDK
 uses since version 1.3.4 (1.3.3 used `/v1/api/calls/web/connect`).
-No documentation page exists; see CURATION.md (issue #9). The SDK
+No documentation page exists. The SDK
 sends only the API key (spelled `X-API_KEY`); no workspace header is
 needed. `mode` is `voice` (default) or `text`; `dynamic_variables`
 are given to the agent's script; `callback_url` receives the call's
@@ -11950,7 +11942,7 @@ Returns the call records of the workspace as one CSV file, filtered by
 agent, with transcripts and post-call analysis when asked for. No
 documentation page exists: the operation, its body and the columns
 below come from a production client that moved to it when the list
-operations answered 500 (see CURATION.md, issue #9). Slow on large
+operations answered 500. Slow on large
 workspaces. Columns seen: `Call ID`, `Record ID` (the record's `_id`,
 the id `getRecording` takes), `From Phone Number`, `To Phone Number`,
 `Direction`, `Status`, `Duration (s)`, `Start Time (UTC)`,
@@ -12014,7 +12006,7 @@ Arguments:
 Gives a purchased number back, so that it is no longer billed (unlike
 `unbindPhoneNumber`, which only detaches it from an agent). No
 documentation page exists: a production client releases numbers with
-it (see CURATION.md, issue #9). Numbers of the free plan are refused
+it. Numbers of the free plan are refused
 with 404 "not found" and must be released in the dashboard. The
 success body has not been observed; the schema is open.
 
