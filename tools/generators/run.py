@@ -87,10 +87,10 @@ def checks_from(tool, output, code):
     """Records the `ok NAME` / `FAIL NAME: why` lines a test printed."""
     seen = False
     for line in output.splitlines():
-        m = re.match(r"^(ok|FAIL) (\S+)(?:: (.*)| \((.*)\))?$", line.strip())
+        m = re.match(r"^(ok|FAIL) (\S+?)(?::? (.*))?$", line.strip())
         if m:
             seen = True
-            record(tool, m.group(2), m.group(1) == "ok", m.group(3) or "")
+            record(tool, m.group(2), m.group(1) == "ok", m.group(3) if m.group(1) == "FAIL" else "")
     if not seen:
         record(tool, "tests", False, f"exit {code}, no check ran: {errors_of(output)}")
 
@@ -254,7 +254,7 @@ def go_client(tool):
     if not ok:
         return record(tool, "tests", False, "not run: the generated package does not compile (go build above)")
     shutil.copy(TESTS / "go_proof_test.go", where / "proof_test.go")
-    code, out = sh(["go", "test", "-count=1", "-run", "TestProof", "."], cwd=where, env=e, timeout=300)
+    code, out = sh(["go", "test", "-v", "-count=1", "-run", "TestProof", "."], cwd=where, env=e, timeout=300)
     checks_from(tool, out, code)
 
 
