@@ -1,0 +1,28 @@
+// Behavioural test of the openapi-generator `typescript-axios` client (issue #10).
+import { AgentsApi, CallFlowsApi, Configuration, PhoneNumbersApi, WorkspacesApi } from "./index";
+import { assert, BASE, check, listOf, send, sentExactly } from "./harness";
+
+const config = new Configuration({ basePath: BASE, apiKey: (name: string) => (name === "x-api-key" ? "k" : "w") });
+
+async function main(): Promise<void> {
+  await check("partial-update-agent", async () => {
+    await send(() => new AgentsApi(config).updateAgent("a1", { name: "Night Shift" }));
+    await sentExactly({ name: "Night Shift" });
+  });
+  await check("partial-update-call-flow", async () => {
+    await send(() => new CallFlowsApi(config).updateCallFlow("f1", { name: "Reception" }));
+    await sentExactly({ name: "Reception" });
+  });
+  await check("decode-unknown-agent", async () => {
+    const agent = (await new AgentsApi(config).getAgent("a1")).data;
+    assert(agent.status === "hibernating", `status ${JSON.stringify(agent.status)}`);
+  });
+  await check("decode-unknown-call-flow", async () => {
+    const flow = (await new CallFlowsApi(config).getCallFlow("f1")).data;
+    assert(flow.direction === "sideways", `direction ${JSON.stringify(flow.direction)}`);
+  });
+  await check("list-workspaces", async () => listOf((await new WorkspacesApi(config).listWorkspaces()).data, 2));
+  await check("list-phone-numbers", async () => listOf((await new PhoneNumbersApi(config).listUserPhoneNumbers()).data, 2));
+}
+
+main();
