@@ -316,7 +316,7 @@ async fn a_populated_reference_an_unknown_field_and_a_number_beyond_the_docs_dec
         .expect("decodes")
         .into_inner();
     let agent = flows[0].agent.as_ref().expect("an agent");
-    assert_eq!(agent.id(), "000000000000000000000a01");
+    assert_eq!(agent.id(), Some("000000000000000000000a01"));
     assert_eq!(agent.name(), Some("Ria"));
 
     let harness = Harness::start().await;

@@ -23,7 +23,7 @@ use progenitor_client::Error as GeneratedError;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::types::{ErrorBody, ErrorBodyError};
+use crate::types::ErrorBody;
 
 /// The header carrying the server's request id, when it sends one.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -572,12 +572,19 @@ impl ApiError {
                 truncated: false,
             };
         };
+        // `error` is a text (shapes 1 and 3) or an object with `code` and `message`.
         let (error_text, nested) = match &body.error {
-            Some(ErrorBodyError::String(text)) => (Some(text.clone()), None),
-            Some(ErrorBodyError::ErrorDetail(detail)) => (None, Some(detail)),
-            None => (None, None),
+            Some(serde_json::Value::String(text)) => (Some(text.clone()), None),
+            Some(object @ serde_json::Value::Object(_)) => (None, Some(object)),
+            _ => (None, None),
         };
-        let nested_message = nested.and_then(|d| d.message.clone());
+        let nested_text = |key: &str| {
+            nested
+                .and_then(|d| d.get(key))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let nested_message = nested_text("message");
         // Blank texts say nothing: the next candidate, or the status's reason, is shown.
         let said = |text: &Option<String>| text.clone().filter(|t| !t.trim().is_empty());
         let message = said(&error_text)
@@ -591,10 +598,7 @@ impl ApiError {
             .clone()
             .or_else(|| error_text.as_ref().and(body.message.clone()))
             .filter(|d| *d != message);
-        let code = body
-            .code
-            .clone()
-            .or_else(|| nested.and_then(|d| d.code.clone()));
+        let code = body.code.clone().or_else(|| nested_text("code"));
         ApiError {
             status,
             message,

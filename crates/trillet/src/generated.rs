@@ -485,31 +485,34 @@ The default is `gpt-4o-mini`.
                 .finish()
         }
     }
-    /**A call agent as another resource refers to it: its identifier, or the agent
-populated as an object (at least `_id`). The docs show identifiers; the live
+    /**A call agent as another resource refers to it: its identifier (a string),
+the agent populated as an object (`{"_id": "...", "name": "..."}`, possibly
+with more fields of `Agent`), or `null`. The docs show identifiers; the live
 API returns populated objects in call-flow lists and phone-number records.
+Left untyped: a field of several shapes decodes in every generator only so.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum AgentReference {
-        String(::std::string::String),
-        AgentSummary(AgentSummary),
-    }
+    #[serde(transparent)]
+    pub struct AgentReference(pub ::serde_json::Value);
     impl ::std::fmt::Debug for AgentReference {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(field_0) => {
-                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
-                }
-                Self::AgentSummary(field_0) => {
-                    f.debug_tuple("AgentSummary").field(field_0).finish()
-                }
-            }
+            f.debug_tuple("AgentReference").field(&MaskedDebug(&self.0)).finish()
         }
     }
-    impl ::std::convert::From<AgentSummary> for AgentReference {
-        fn from(value: AgentSummary) -> Self {
-            Self::AgentSummary(value)
+    impl ::std::ops::Deref for AgentReference {
+        type Target = ::serde_json::Value;
+        fn deref(&self) -> &::serde_json::Value {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AgentReference> for ::serde_json::Value {
+        fn from(value: AgentReference) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::serde_json::Value> for AgentReference {
+        fn from(value: ::serde_json::Value) -> Self {
+            Self(value)
         }
     }
     ///Speaking settings of an agent. Other keys are kept.
@@ -535,24 +538,6 @@ API returns populated objects in call-flow lists and phone-number records.
                 .field("speed", &self.speed)
                 .field("temperature", &self.temperature)
                 .field("volume", &self.volume)
-                .finish()
-        }
-    }
-    ///A call agent populated inside another resource; other fields of `Agent` may be present.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    pub struct AgentSummary {
-        ///Identifier of the agent.
-        #[serde(rename = "_id")]
-        pub id: ::std::string::String,
-        ///Name of the agent.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-    impl ::std::fmt::Debug for AgentSummary {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("AgentSummary")
-                .field("id", &MaskedDebug(&self.id))
-                .field("name", &MaskedDebug(&self.name))
                 .finish()
         }
     }
@@ -1394,20 +1379,6 @@ smart; the default), `mistv2_Brook` (male, friendly), `mistv2_Violet`
                 .field("language", &MaskedDebug(&self.language))
                 .field("provider", &MaskedDebug(&self.provider))
                 .field("voice_id", &MaskedDebug(&self.voice_id))
-                .finish()
-        }
-    }
-    ///Cost of a call, as `getCallHistory` returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    pub struct CallCost {
-        ///What the customer is charged.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_charge: ::std::option::Option<f64>,
-    }
-    impl ::std::fmt::Debug for CallCost {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CallCost")
-                .field("customer_charge", &self.customer_charge)
                 .finish()
         }
     }
@@ -2506,9 +2477,12 @@ is here; other keys are kept.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub call_id: ::std::option::Option<::std::string::String>,
-        ///What the call cost; a number in lists, an object in the single record.
+        /**What the call cost: a number in lists, an object `{"customer_charge": 0.12}`
+in the single record. Left untyped: a field of two shapes decodes in every
+generator only so.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost: ::std::option::Option<CallHistoryRecordCost>,
+        pub cost: ::std::option::Option<::serde_json::Value>,
         ///When the record was created.
         #[serde(
             rename = "createdAt",
@@ -2605,7 +2579,7 @@ is here; other keys are kept.
                 .field("call_flow_id", &MaskedDebug(&self.call_flow_id))
                 .field("call_flow_name", &MaskedDebug(&self.call_flow_name))
                 .field("call_id", &MaskedDebug(&self.call_id))
-                .field("cost", &self.cost)
+                .field("cost", &MaskedDebug(&self.cost))
                 .field("created_at", &MaskedDebug(&self.created_at))
                 .field("direction", &MaskedDebug(&self.direction))
                 .field("duration", &self.duration)
@@ -2626,33 +2600,6 @@ is here; other keys are kept.
                 .field("variables", &MaskedDebug(&self.variables))
                 .field("workspace_id", &MaskedDebug(&self.workspace_id))
                 .finish()
-        }
-    }
-    ///What the call cost; a number in lists, an object in the single record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum CallHistoryRecordCost {
-        Number(f64),
-        CallCost(CallCost),
-    }
-    impl ::std::fmt::Debug for CallHistoryRecordCost {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Number(field_0) => f.debug_tuple("Number").field(field_0).finish(),
-                Self::CallCost(field_0) => {
-                    f.debug_tuple("CallCost").field(field_0).finish()
-                }
-            }
-        }
-    }
-    impl ::std::convert::From<f64> for CallHistoryRecordCost {
-        fn from(value: f64) -> Self {
-            Self::Number(value)
-        }
-    }
-    impl ::std::convert::From<CallCost> for CallHistoryRecordCost {
-        fn from(value: CallCost) -> Self {
-            Self::CallCost(value)
         }
     }
     ///Call limits and behaviour (`settings.callSetting` on the update and get pages, `settings.callSettings` on the create page).
@@ -3059,9 +3006,13 @@ fields are kept.
         ///Longer explanation (shape 1).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub details: ::std::option::Option<::std::string::String>,
-        ///A short error text (shapes 1 and 3) or an object with a code and a message (shape 2).
+        /**A short error text (shapes 1 and 3), or an object with a `code`, a
+`message` and, for rate limits, `reset_at` (shape 2, e.g.
+`{"code": "rate_limit_exceeded", "message": "...", "reset_at": "2024-01-22T15:30:00Z"}`).
+Left untyped: a field of two shapes decodes in every generator only so.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<ErrorBodyError>,
+        pub error: ::std::option::Option<::serde_json::Value>,
         ///Identifier of the resource the error is about, e.g. the batch id on a 404 (shape 3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -3077,56 +3028,10 @@ fields are kept.
             f.debug_struct("ErrorBody")
                 .field("code", &MaskedDebug(&self.code))
                 .field("details", &MaskedDebug(&self.details))
-                .field("error", &self.error)
+                .field("error", &MaskedDebug(&self.error))
                 .field("id", &MaskedDebug(&self.id))
                 .field("message", &MaskedDebug(&self.message))
                 .field("status", &MaskedDebug(&self.status))
-                .finish()
-        }
-    }
-    ///A short error text (shapes 1 and 3) or an object with a code and a message (shape 2).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum ErrorBodyError {
-        String(::std::string::String),
-        ErrorDetail(ErrorDetail),
-    }
-    impl ::std::fmt::Debug for ErrorBodyError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(field_0) => {
-                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
-                }
-                Self::ErrorDetail(field_0) => {
-                    f.debug_tuple("ErrorDetail").field(field_0).finish()
-                }
-            }
-        }
-    }
-    impl ::std::convert::From<ErrorDetail> for ErrorBodyError {
-        fn from(value: ErrorDetail) -> Self {
-            Self::ErrorDetail(value)
-        }
-    }
-    ///Nested error object (shape 2 of `ErrorBody`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
-    pub struct ErrorDetail {
-        ///Machine-readable code, e.g. `rate_limit_exceeded`, `insufficient_credits`, `invalid_number`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-        ///When a rate limit resets (ISO-8601), on `rate_limit_exceeded`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reset_at: ::std::option::Option<::std::string::String>,
-    }
-    impl ::std::fmt::Debug for ErrorDetail {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ErrorDetail")
-                .field("code", &MaskedDebug(&self.code))
-                .field("message", &MaskedDebug(&self.message))
-                .field("reset_at", &MaskedDebug(&self.reset_at))
                 .finish()
         }
     }
@@ -5383,28 +5288,32 @@ The default is `gpt-4o-mini`.
                 .finish()
         }
     }
-    ///A phone number as an agent refers to it; its identifier, or the phone-number record populated as an object.
+    /**A phone number as an agent refers to it: the identifier of its record (a
+string), or the record populated as an object (see `PhoneNumberRecord`).
+Left untyped: a field of two shapes decodes in every generator only so.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum PhoneNumberReference {
-        String(::std::string::String),
-        PhoneNumberRecord(PhoneNumberRecord),
-    }
+    #[serde(transparent)]
+    pub struct PhoneNumberReference(pub ::serde_json::Value);
     impl ::std::fmt::Debug for PhoneNumberReference {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(field_0) => {
-                    f.debug_tuple("String").field(&MaskedDebug(field_0)).finish()
-                }
-                Self::PhoneNumberRecord(field_0) => {
-                    f.debug_tuple("PhoneNumberRecord").field(field_0).finish()
-                }
-            }
+            f.debug_tuple("PhoneNumberReference").field(&MaskedDebug(&self.0)).finish()
         }
     }
-    impl ::std::convert::From<PhoneNumberRecord> for PhoneNumberReference {
-        fn from(value: PhoneNumberRecord) -> Self {
-            Self::PhoneNumberRecord(value)
+    impl ::std::ops::Deref for PhoneNumberReference {
+        type Target = ::serde_json::Value;
+        fn deref(&self) -> &::serde_json::Value {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PhoneNumberReference> for ::serde_json::Value {
+        fn from(value: PhoneNumberReference) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::serde_json::Value> for PhoneNumberReference {
+        fn from(value: ::serde_json::Value) -> Self {
+            Self(value)
         }
     }
     ///Kind of phone number.
@@ -5681,12 +5590,17 @@ The default is `gpt-4o-mini`.
     ///Result of `purchasePhoneNumber`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct PurchasedPhoneNumber {
-        ///The number bought. The docs show the phone-number record; the live API returns the E.164 number alone, and its record (with its `_id`) appears in `listUserPhoneNumbers` a few seconds later.
+        /**The number bought. The docs show the phone-number record (see
+`PhoneNumberRecord`); the live API returns the E.164 number alone, and its
+record (with its `_id`) appears in `listUserPhoneNumbers` a few seconds
+later. Left untyped: a field of two shapes decodes in every generator only
+so. Personal data: mask it in logs.
+*/
         #[serde(
             rename = "phoneNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub phone_number: ::std::option::Option<PurchasedPhoneNumberPhoneNumber>,
+        pub phone_number: ::std::option::Option<::serde_json::Value>,
         ///Whether the purchase succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -5694,35 +5608,9 @@ The default is `gpt-4o-mini`.
     impl ::std::fmt::Debug for PurchasedPhoneNumber {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("PurchasedPhoneNumber")
-                .field("phone_number", &self.phone_number)
+                .field("phone_number", &MaskedDebug(&self.phone_number))
                 .field("success", &self.success)
                 .finish()
-        }
-    }
-    ///The number bought. The docs show the phone-number record; the live API returns the E.164 number alone, and its record (with its `_id`) appears in `listUserPhoneNumbers` a few seconds later.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
-    #[serde(untagged)]
-    pub enum PurchasedPhoneNumberPhoneNumber {
-        Text(crate::PhoneNumberText),
-        Record(PhoneNumberRecord),
-    }
-    impl ::std::fmt::Debug for PurchasedPhoneNumberPhoneNumber {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Text(field_0) => f.debug_tuple("Text").field(field_0).finish(),
-                Self::Record(field_0) => f.debug_tuple("Record").field(field_0).finish(),
-            }
-        }
-    }
-    impl ::std::convert::From<crate::PhoneNumberText>
-    for PurchasedPhoneNumberPhoneNumber {
-        fn from(value: crate::PhoneNumberText) -> Self {
-            Self::Text(value)
-        }
-    }
-    impl ::std::convert::From<PhoneNumberRecord> for PurchasedPhoneNumberPhoneNumber {
-        fn from(value: PhoneNumberRecord) -> Self {
-            Self::Record(value)
         }
     }
     ///A call of a batch that finished recently.
