@@ -186,6 +186,17 @@ def smoke(doc, prism):
     return crashed
 
 
+def multipart_operations(doc):
+    """The operationIds whose request body is multipart/form-data."""
+    found = set()
+    for item in doc["paths"].values():
+        for op in item.values():
+            content = ((op.get("requestBody") or {}).get("content") or {}) if isinstance(op, dict) else {}
+            if "multipart/form-data" in content:
+                found.add(op["operationId"])
+    return found
+
+
 def schemathesis(doc, prism, exclude):
     junit = REPORT / "schemathesis.xml"
     cmd = [str(ST), "run", str(SPEC), "-u", f"http://127.0.0.1:{prism.port}",
@@ -257,8 +268,11 @@ def main():
     prism = Prism(dict(os.environ, NODE_OPTIONS="--unhandled-rejections=warn"))
     prism.start()
     try:
-        # operations that crash Prism are reported above; left out, the rest is tested
-        schemathesis(doc, prism, crashed)
+        # Operations that crash Prism are reported above. Multipart operations are left
+        # out too: Prism 5.14 cannot parse the multipart bodies schemathesis generates
+        # (it times out or answers 422 to schema-valid ones); the smoke step above sends
+        # each of them a well-formed body instead. See openapi/STYLE.md.
+        schemathesis(doc, prism, sorted(set(crashed) | multipart_operations(doc)))
     finally:
         prism.stop()
 

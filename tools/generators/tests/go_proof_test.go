@@ -115,7 +115,7 @@ func TestProof(t *testing.T) {
 			name string
 			typ  reflect.Type
 		}{
-			{"CallCost.customer_charge", reflect.TypeOf(CallCost{}.CustomerCharge)},
+			{"AgentSettings.speed", reflect.TypeOf(AgentSettings{}.Speed)},
 			{"PhoneNumberRecord.monthlyPrice", reflect.TypeOf(PhoneNumberRecord{}.MonthlyPrice)},
 		} {
 			if f.typ.Elem().Kind() != reflect.Float64 {
