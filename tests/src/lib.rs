@@ -10,6 +10,7 @@ pub mod fault_server;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use httpmock::{HttpMockRequest, Mock, MockServer};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use trillet::Client;
@@ -549,6 +550,17 @@ pub fn normalise(value: &Value) -> Value {
         },
         other => other.clone(),
     }
+}
+
+/// Decodes `value` as `T`, encodes it again and returns the JSON pointers it lost on the
+/// way ([`lost_fields`]); an error says why it does not decode.
+pub fn lost_in_round_trip<T: DeserializeOwned + Serialize>(
+    value: &Value,
+) -> Result<Vec<String>, String> {
+    let decoded: T =
+        serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
+    let reencoded = serde_json::to_value(&decoded).map_err(|e| e.to_string())?;
+    Ok(lost_fields(value, &reencoded))
 }
 
 /// JSON pointers of the values of `original` that `reencoded` lacks or changed, after

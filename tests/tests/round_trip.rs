@@ -2,96 +2,96 @@
 //! re-encodes without losing a field (`null` = absent, `1` = `1.0`); and what "losing a
 //! field" looks like when a schema lacks one.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::{json, Value};
 use trillet::types;
 use trillet::webhook::WebhookEvent;
-use trillet_e2e::{lost_fields, spec};
+use trillet_e2e::{lost_fields, lost_in_round_trip, spec};
 use trillet_spec::ExampleTarget;
-
-/// Decodes `value` as `T` and returns the JSON pointers it lost on the way back.
-fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Vec<String>, String> {
-    let decoded: T =
-        serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
-    let reencoded = serde_json::to_value(&decoded).map_err(|e| e.to_string())?;
-    Ok(lost_fields(value, &reencoded))
-}
 
 /// The generated response type of each operation with a JSON success body.
 fn round_trip(operation_id: &str, value: &Value) -> Result<Vec<String>, String> {
     match operation_id {
-        "createAgent" | "getAgent" | "updateAgent" => through::<types::Agent>(value),
-        "listAgents" => through::<Vec<types::Agent>>(value),
-        "deleteAgent" | "deleteCallFlow" => through::<types::DeleteResult>(value),
-        "createCallFlow" | "getCallFlow" | "updateCallFlow" => through::<types::CallFlow>(value),
-        "listCallFlows" => through::<Vec<types::CallFlow>>(value),
-        "sendCall" => through::<types::SendCallResponse>(value),
-        "initiateCall" => through::<types::InitiateCallResponse>(value),
-        "validateBatchCsv" => through::<types::BatchCsvValidation>(value),
-        "previewBatchCsv" => through::<types::BatchCsvPreview>(value),
-        "startBatch" => through::<types::BatchStarted>(value),
-        "getBatch" => through::<types::BatchStatus>(value),
-        "cancelBatch" => through::<types::BatchCancelled>(value),
-        "getBatchProgress" => through::<types::BatchProgress>(value),
-        "listBatchCalls" => through::<types::BatchCallList>(value),
-        "getBatchCall" => through::<types::BatchCall>(value),
+        "createAgent" | "getAgent" | "updateAgent" => lost_in_round_trip::<types::Agent>(value),
+        "listAgents" => lost_in_round_trip::<Vec<types::Agent>>(value),
+        "deleteAgent" | "deleteCallFlow" => lost_in_round_trip::<types::DeleteResult>(value),
+        "createCallFlow" | "getCallFlow" | "updateCallFlow" => {
+            lost_in_round_trip::<types::CallFlow>(value)
+        }
+        "listCallFlows" => lost_in_round_trip::<Vec<types::CallFlow>>(value),
+        "sendCall" => lost_in_round_trip::<types::SendCallResponse>(value),
+        "initiateCall" => lost_in_round_trip::<types::InitiateCallResponse>(value),
+        "validateBatchCsv" => lost_in_round_trip::<types::BatchCsvValidation>(value),
+        "previewBatchCsv" => lost_in_round_trip::<types::BatchCsvPreview>(value),
+        "startBatch" => lost_in_round_trip::<types::BatchStarted>(value),
+        "getBatch" => lost_in_round_trip::<types::BatchStatus>(value),
+        "cancelBatch" => lost_in_round_trip::<types::BatchCancelled>(value),
+        "getBatchProgress" => lost_in_round_trip::<types::BatchProgress>(value),
+        "listBatchCalls" => lost_in_round_trip::<types::BatchCallList>(value),
+        "getBatchCall" => lost_in_round_trip::<types::BatchCall>(value),
         "connectWebCall" | "createWebCall" | "createPublicWebCall" => {
-            through::<types::WebCallSession>(value)
+            lost_in_round_trip::<types::WebCallSession>(value)
         }
         "disconnectWebCall" | "registerExternalNumber" | "unbindPhoneNumber" => {
-            through::<types::StatusMessage>(value)
+            lost_in_round_trip::<types::StatusMessage>(value)
         }
-        "listCallHistory" | "listCallHistoryV1" => through::<Vec<types::CallHistoryRecord>>(value),
-        "getCallHistory" | "getCallHistoryV1" => through::<types::CallHistoryRecord>(value),
-        "listActiveCalls" => through::<types::ActiveCallList>(value),
-        "getActiveCall" => through::<types::ActiveCall>(value),
-        "endActiveCall" => through::<types::EndCallResult>(value),
-        "removeAgentFromCall" => through::<types::RemoveAgentResult>(value),
-        "startRecording" => through::<types::RecordingStarted>(value),
+        "listCallHistory" | "listCallHistoryV1" => {
+            lost_in_round_trip::<Vec<types::CallHistoryRecord>>(value)
+        }
+        "getCallHistory" | "getCallHistoryV1" => {
+            lost_in_round_trip::<types::CallHistoryRecord>(value)
+        }
+        "listActiveCalls" => lost_in_round_trip::<types::ActiveCallList>(value),
+        "getActiveCall" => lost_in_round_trip::<types::ActiveCall>(value),
+        "endActiveCall" => lost_in_round_trip::<types::EndCallResult>(value),
+        "removeAgentFromCall" => lost_in_round_trip::<types::RemoveAgentResult>(value),
+        "startRecording" => lost_in_round_trip::<types::RecordingStarted>(value),
         "uploadCallFlowKnowledgeBaseFile" | "deleteCallFlowKnowledgeBaseFile" => {
-            through::<types::CallFlowKnowledgeBase>(value)
+            lost_in_round_trip::<types::CallFlowKnowledgeBase>(value)
         }
         "createOmniFlowAgent" | "getOmniFlowAgent" | "updateOmniFlowAgent" => {
-            through::<types::OmniFlowAgent>(value)
+            lost_in_round_trip::<types::OmniFlowAgent>(value)
         }
-        "listOmniFlowAgents" => through::<Vec<types::OmniFlowAgent>>(value),
+        "listOmniFlowAgents" => lost_in_round_trip::<Vec<types::OmniFlowAgent>>(value),
         "createMessageFlow"
         | "getMessageFlow"
         | "updateMessageFlow"
-        | "toggleMessageFlowAutopilot" => through::<types::MessageFlow>(value),
-        "listMessageFlows" => through::<Vec<types::MessageFlow>>(value),
-        "listConversations" => through::<Vec<types::Conversation>>(value),
-        "getConversation" => through::<types::Conversation>(value),
-        "listConversationsByFlow" => through::<types::ConversationsOfFlow>(value),
-        "generateMessage" => through::<types::GeneratedMessage>(value),
-        "applyMessageAction" => through::<types::MessageActionResult>(value),
-        "listUserPhoneNumbers" => through::<types::UserPhoneNumbers>(value),
-        "purchasePhoneNumber" => through::<types::PurchasedPhoneNumber>(value),
-        "getPhoneNumberConfig" => through::<types::PhoneNumberConfig>(value),
-        "updatePhoneNumberConfig" | "deleteWorkspace" => through::<types::SuccessFlag>(value),
-        "searchAvailableNumbers" => through::<types::AvailableNumbers>(value),
-        "releasePhoneNumber" | "inviteTeamMember" => through::<types::SuccessMessage>(value),
-        "bindPhoneNumber" => through::<types::BindPhoneNumberResult>(value),
-        "createKnowledgeBase" | "getKnowledgeBase" | "updateKnowledgeBase" => {
-            through::<types::KnowledgeBase>(value)
+        | "toggleMessageFlowAutopilot" => lost_in_round_trip::<types::MessageFlow>(value),
+        "listMessageFlows" => lost_in_round_trip::<Vec<types::MessageFlow>>(value),
+        "listConversations" => lost_in_round_trip::<Vec<types::Conversation>>(value),
+        "getConversation" => lost_in_round_trip::<types::Conversation>(value),
+        "listConversationsByFlow" => lost_in_round_trip::<types::ConversationsOfFlow>(value),
+        "generateMessage" => lost_in_round_trip::<types::GeneratedMessage>(value),
+        "applyMessageAction" => lost_in_round_trip::<types::MessageActionResult>(value),
+        "listUserPhoneNumbers" => lost_in_round_trip::<types::UserPhoneNumbers>(value),
+        "purchasePhoneNumber" => lost_in_round_trip::<types::PurchasedPhoneNumber>(value),
+        "getPhoneNumberConfig" => lost_in_round_trip::<types::PhoneNumberConfig>(value),
+        "updatePhoneNumberConfig" | "deleteWorkspace" => {
+            lost_in_round_trip::<types::SuccessFlag>(value)
         }
-        "listKnowledgeBases" => through::<Vec<types::KnowledgeBase>>(value),
-        "uploadKnowledgeBaseFile" => through::<types::KnowledgeBaseFileUploaded>(value),
+        "searchAvailableNumbers" => lost_in_round_trip::<types::AvailableNumbers>(value),
+        "releasePhoneNumber" | "inviteTeamMember" => {
+            lost_in_round_trip::<types::SuccessMessage>(value)
+        }
+        "bindPhoneNumber" => lost_in_round_trip::<types::BindPhoneNumberResult>(value),
+        "createKnowledgeBase" | "getKnowledgeBase" | "updateKnowledgeBase" => {
+            lost_in_round_trip::<types::KnowledgeBase>(value)
+        }
+        "listKnowledgeBases" => lost_in_round_trip::<Vec<types::KnowledgeBase>>(value),
+        "uploadKnowledgeBaseFile" => lost_in_round_trip::<types::KnowledgeBaseFileUploaded>(value),
         "createFlowFolder"
         | "getFlowFolder"
         | "updateFlowFolder"
         | "deleteFlowFolder"
         | "addFlowToFolder"
-        | "removeFlowFromFolder" => through::<types::FlowFolder>(value),
-        "listFlowFolders" => through::<Vec<types::FlowFolder>>(value),
-        "listWorkspaces" => through::<types::Workspaces>(value),
+        | "removeFlowFromFolder" => lost_in_round_trip::<types::FlowFolder>(value),
+        "listFlowFolders" => lost_in_round_trip::<Vec<types::FlowFolder>>(value),
+        "listWorkspaces" => lost_in_round_trip::<types::Workspaces>(value),
         "getWorkspace" | "createWorkspace" | "updateWorkspace" => {
-            through::<types::Workspace>(value)
+            lost_in_round_trip::<types::Workspace>(value)
         }
-        "listPendingInvitations" => through::<types::PendingInvitations>(value),
-        "createVoice" | "getVoice" => through::<types::Voice>(value),
-        "cloneVoice" => through::<types::VoiceCloned>(value),
+        "listPendingInvitations" => lost_in_round_trip::<types::PendingInvitations>(value),
+        "createVoice" | "getVoice" => lost_in_round_trip::<types::Voice>(value),
+        "cloneVoice" => lost_in_round_trip::<types::VoiceCloned>(value),
         other => Err(format!(
             "no response type known for {other}: add it to round_trip()"
         )),
@@ -134,7 +134,7 @@ fn every_error_response_example_decodes_as_error_body() {
             continue;
         }
         checked += 1;
-        let lost = through::<types::ErrorBody>(&example.value)
+        let lost = lost_in_round_trip::<types::ErrorBody>(&example.value)
             .unwrap_or_else(|e| panic!("{}: {e}", example.location));
         assert!(lost.is_empty(), "{}: lost {lost:?}", example.location);
     }
@@ -144,7 +144,7 @@ fn every_error_response_example_decodes_as_error_body() {
 #[test]
 fn a_field_missing_from_the_schema_is_reported_by_its_pointer() {
     let agent = json!({"_id": "a1", "ttsModel": {"provider": "rime", "accent": "british"}, "mood": "cheerful"});
-    let lost = through::<types::Agent>(&agent).expect("decodes");
+    let lost = lost_in_round_trip::<types::Agent>(&agent).expect("decodes");
     assert_eq!(
         lost,
         vec!["/mood".to_string(), "/ttsModel/accent".to_string()]
@@ -155,7 +155,7 @@ fn a_field_missing_from_the_schema_is_reported_by_its_pointer() {
 fn null_and_absent_and_integral_numbers_compare_equal() {
     let progress = json!({"completedTime": null, "averageCallDuration": 45.0, "recent_calls": []});
     assert_eq!(
-        through::<types::BatchProgress>(&progress).expect("decodes"),
+        lost_in_round_trip::<types::BatchProgress>(&progress).expect("decodes"),
         Vec::<String>::new()
     );
 }

@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use trillet::types;
 use trillet::{Client, Error, ResponseValue};
-use trillet_e2e::{lost_fields, operation, request_example, request_examples, Expect, Harness};
+use trillet_e2e::{
+    lost_fields, lost_in_round_trip, operation, request_example, request_examples, Expect, Harness,
+};
 use trillet_spec::wild::{read_record, Grade, WILD_DIR};
 use trillet_spec::ExampleFileName;
 
@@ -115,32 +117,26 @@ fn known_bad_records_are_only_grade_c() {
     }
 }
 
-/// Decodes `value` as `T` and returns what it lost on the way back.
-fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Vec<String>, String> {
-    let decoded: T =
-        serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
-    let reencoded = serde_json::to_value(&decoded).map_err(|e| e.to_string())?;
-    Ok(lost_fields(value, &reencoded))
-}
-
 /// The Rust request type of each operation live clients send a body to.
 fn request_round_trip(operation_id: &str, body: &Value) -> Result<Vec<String>, String> {
     match operation_id {
-        "createAgent" => through::<types::AgentCreate>(body),
-        "updateAgent" => through::<types::AgentUpdate>(body),
-        "createCallFlow" => through::<types::CallFlowCreate>(body),
-        "updateCallFlow" => through::<types::CallFlowUpdate>(body),
-        "initiateCall" => through::<types::InitiateCallRequest>(body),
-        "connectWebCall" => through::<types::WebCallConnectRequest>(body),
-        "createKnowledgeBase" => through::<types::KnowledgeBaseCreate>(body),
-        "purchasePhoneNumber" => through::<types::PurchasePhoneNumberRequest>(body),
-        "updatePhoneNumberConfig" => through::<types::PhoneNumberConfigUpdate>(body),
-        "registerExternalNumber" => through::<types::RegisterExternalNumberRequest>(body),
-        "createWebCall" => through::<types::WebCallRequest>(body),
-        "createPublicWebCall" => through::<types::PublicWebCallRequest>(body),
-        "exportCallHistoryCsv" => through::<types::CallHistoryExportRequest>(body),
-        "releasePhoneNumber" => through::<types::ReleasePhoneNumberRequest>(body),
-        "updateKnowledgeBase" => through::<types::KnowledgeBaseUpdate>(body),
+        "createAgent" => lost_in_round_trip::<types::AgentCreate>(body),
+        "updateAgent" => lost_in_round_trip::<types::AgentUpdate>(body),
+        "createCallFlow" => lost_in_round_trip::<types::CallFlowCreate>(body),
+        "updateCallFlow" => lost_in_round_trip::<types::CallFlowUpdate>(body),
+        "initiateCall" => lost_in_round_trip::<types::InitiateCallRequest>(body),
+        "connectWebCall" => lost_in_round_trip::<types::WebCallConnectRequest>(body),
+        "createKnowledgeBase" => lost_in_round_trip::<types::KnowledgeBaseCreate>(body),
+        "purchasePhoneNumber" => lost_in_round_trip::<types::PurchasePhoneNumberRequest>(body),
+        "updatePhoneNumberConfig" => lost_in_round_trip::<types::PhoneNumberConfigUpdate>(body),
+        "registerExternalNumber" => {
+            lost_in_round_trip::<types::RegisterExternalNumberRequest>(body)
+        }
+        "createWebCall" => lost_in_round_trip::<types::WebCallRequest>(body),
+        "createPublicWebCall" => lost_in_round_trip::<types::PublicWebCallRequest>(body),
+        "exportCallHistoryCsv" => lost_in_round_trip::<types::CallHistoryExportRequest>(body),
+        "releasePhoneNumber" => lost_in_round_trip::<types::ReleasePhoneNumberRequest>(body),
+        "updateKnowledgeBase" => lost_in_round_trip::<types::KnowledgeBaseUpdate>(body),
         other => Err(format!(
             "no request type known for {other}: add it to request_round_trip()"
         )),
