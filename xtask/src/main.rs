@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod contract;
 mod gen;
 mod validate;
 
@@ -24,6 +25,8 @@ COMMANDS:
                 or one payload file against one operation; unknown properties of
                 request bodies are warnings (--deny-lints: errors).
                 `cargo xtask validate --help` for details.
+    contract    Check openapi/trillet.yaml against the rules of openapi/STYLE.md (the
+                patterns other teams' generators need); exit 1 names each broken rule.
     help        Print this help (also -h, --help).
 
 Paths are found from the workspace root, whatever the current directory.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     match command.as_str() {
         "validate" => validate::run(rest),
         "gen" => gen::run(rest),
+        "contract" => contract::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             ExitCode::SUCCESS
