@@ -117,7 +117,7 @@ pub fn parse(text: &str) -> Result<Value, String> {
 /// Every problem of `document`, in rule order.
 pub fn check(document: &Value) -> Vec<Problem> {
     let schemas = schema_nodes(document);
-    let responses = response_reachable(document, &schemas);
+    let responses = response_reachable(&schemas);
     let mut problems = Vec::new();
     for node in &schemas {
         per_schema(node, responses.contains(&node.root), &mut problems);
@@ -237,7 +237,7 @@ fn component_of(reference: &str) -> Option<&str> {
 /// The roots (component names, inline pointers) a response decodes: response bodies,
 /// their headers, and webhook bodies (which the receiver decodes), with every component
 /// they reach.
-fn response_reachable(document: &Value, schemas: &[SchemaNode<'_>]) -> BTreeSet<String> {
+fn response_reachable(schemas: &[SchemaNode<'_>]) -> BTreeSet<String> {
     let is_response_root = |root: &str| {
         root.contains("/responses/")
             || root.starts_with("/x-webhooks/")
@@ -270,7 +270,6 @@ fn response_reachable(document: &Value, schemas: &[SchemaNode<'_>]) -> BTreeSet<
             }
         }
     }
-    let _ = document;
     reached
 }
 
