@@ -13,16 +13,14 @@ use trillet::{Client, Error, ResponseValue};
 use trillet_e2e::{
     lost_fields, lost_in_round_trip, operation, request_example, request_examples, Expect, Harness,
 };
-use trillet_spec::wild::{read_record, Grade, WILD_DIR};
+use trillet_spec::wild::{self, read_record, Grade, WILD_DIR};
 use trillet_spec::ExampleFileName;
 
-/// One record of the corpus.
+/// One record of the corpus, with its file and what the file's name says.
 struct Record {
     file: PathBuf,
     name: ExampleFileName,
-    record: Value,
-    body: Value,
-    grade: Grade,
+    record: wild::Record,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -57,18 +55,8 @@ fn corpus() -> Vec<Record> {
                     .expect("a UTF-8 name"),
             )
             .unwrap_or_else(|| panic!("{}: not an example file name", file.display()));
-            let (provenance, body) =
-                read_record(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let record: Value =
-                serde_json::from_str(&std::fs::read_to_string(&file).expect("readable"))
-                    .expect("JSON");
-            Record {
-                file,
-                name,
-                record,
-                body,
-                grade: provenance.grade,
-            }
+            let record = read_record(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            Record { file, name, record }
         })
         .collect()
 }
@@ -84,13 +72,13 @@ fn every_record_names_its_operations_method_and_path() {
     for record in &records {
         let (method, path) = operation(&record.name.operation_id);
         assert_eq!(
-            record.record["method"].as_str(),
+            Some(record.record.method.as_str()),
             Some(method.as_str()),
             "{}",
             record.file.display()
         );
         assert_eq!(
-            record.record["path"].as_str(),
+            Some(record.record.path.as_str()),
             Some(path.as_str()),
             "{}",
             record.file.display()
@@ -101,7 +89,7 @@ fn every_record_names_its_operations_method_and_path() {
             "request"
         };
         assert_eq!(
-            record.record["direction"].as_str(),
+            Some(record.record.direction.as_str()),
             Some(direction),
             "{}",
             record.file.display()
@@ -113,7 +101,12 @@ fn every_record_names_its_operations_method_and_path() {
 fn known_bad_records_are_only_grade_c() {
     // Grade A and B traffic is what the server accepts or returns: it may not be refused.
     for record in corpus().iter().filter(|r| is_known_bad(r)) {
-        assert_eq!(record.grade, Grade::C, "{}", record.file.display());
+        assert_eq!(
+            record.record.provenance.grade,
+            Grade::C,
+            "{}",
+            record.file.display()
+        );
     }
 }
 
@@ -149,11 +142,14 @@ fn every_live_request_of_grade_a_or_b_can_be_written_with_the_rust_types() {
     let mut failures = Vec::new();
     for record in corpus() {
         // Grade C traffic is a guess: it need not be expressible.
-        if record.name.status.is_some() || is_known_bad(&record) || record.grade == Grade::C {
+        if record.name.status.is_some()
+            || is_known_bad(&record)
+            || record.record.provenance.grade == Grade::C
+        {
             continue;
         }
         checked += 1;
-        match request_round_trip(&record.name.operation_id, &record.body) {
+        match request_round_trip(&record.name.operation_id, &record.record.body) {
             Ok(lost) if lost.is_empty() => {}
             Ok(lost) => failures.push(format!(
                 "{}: the Rust type drops {}",
@@ -263,7 +259,7 @@ async fn every_live_response_decodes_over_http_without_losing_a_field() {
         let mut expect = Expect::op(&record.name.operation_id).respond(
             status,
             "application/json",
-            &record.body.to_string(),
+            &record.record.body.to_string(),
         );
         for name in path_params(&record.name.operation_id) {
             expect = expect.path(&name, "x1");
@@ -273,7 +269,7 @@ async fn every_live_response_decodes_over_http_without_losing_a_field() {
         let file = record.file.display();
         match (status, outcome) {
             (200..=299, Ok(decoded)) => {
-                let lost: Vec<String> = lost_fields(&record.body, &decoded)
+                let lost: Vec<String> = lost_fields(&record.record.body, &decoded)
                     .into_iter()
                     .filter(|pointer| {
                         !KNOWINGLY_DROPPED.contains(&(&*record.name.operation_id, pointer.as_str()))

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Map, Value};
+use trillet_spec::escape_pointer_segment as escape;
 
 const HELP: &str = "\
 cargo xtask contract: check openapi/trillet.yaml against the contract style (openapi/STYLE.md)
@@ -138,10 +139,6 @@ struct SchemaNode<'a> {
     schema: &'a Map<String, Value>,
     /// Under a parameter (whose `default` is fine).
     in_parameter: bool,
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Every schema object: components, parameters, bodies, responses, headers, webhooks.

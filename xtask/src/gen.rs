@@ -508,8 +508,7 @@ pub fn prepare(spec: &OpenAPI) -> Result<Prepared, GenError> {
     }
     if let Some(components) = spec.components.as_mut() {
         for schema in components.schemas.values_mut() {
-            edit_as_json(schema, plain_strings)?;
-            edit_as_json(schema, branches_not_nullable)?;
+            edit_as_json(schema, component_schema_edits)?;
         }
         for parameter in components.parameters.values_mut() {
             edit_as_json(parameter, plain_strings)?;
@@ -726,40 +725,48 @@ fn nullable_fields_as_double_options(schema: &mut Schema) -> Result<(), GenError
     Ok(())
 }
 
-/// Drops `format: date-time` and `minLength: 1` from string schemas (see [`prepare`]).
-fn plain_strings(value: &mut Value) {
+/// Applies `edit` to every object of `value`, parents before their children.
+fn each_object(value: &mut Value, edit: fn(&mut serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("string") {
-                if map.get("format").and_then(Value::as_str) == Some("date-time") {
-                    map.remove("format");
-                }
-                if map.get("minLength").and_then(Value::as_u64) == Some(1) {
-                    map.remove("minLength");
-                }
-            }
-            map.values_mut().for_each(plain_strings);
+            edit(map);
+            map.values_mut().for_each(|child| each_object(child, edit));
         }
-        Value::Array(items) => items.iter_mut().for_each(plain_strings),
+        Value::Array(items) => items.iter_mut().for_each(|item| each_object(item, edit)),
         _ => {}
     }
 }
 
-/// Drops `nullable` from the branches of every `oneOf` (see [`prepare`]).
-fn branches_not_nullable(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::Array(branches)) = map.get_mut("oneOf") {
-                for branch in branches.iter_mut() {
-                    if let Value::Object(branch) = branch {
-                        branch.remove("nullable");
-                    }
-                }
-            }
-            map.values_mut().for_each(branches_not_nullable);
+/// Drops `format: date-time` and `minLength: 1` from string schemas (see [`prepare`]).
+fn plain_strings(value: &mut Value) {
+    each_object(value, plain_string);
+}
+
+/// The edits of a component schema: [`plain_string`] and [`branch_not_nullable`].
+fn component_schema_edits(value: &mut Value) {
+    each_object(value, |object| {
+        plain_string(object);
+        branch_not_nullable(object);
+    });
+}
+
+fn plain_string(object: &mut serde_json::Map<String, Value>) {
+    if object.get("type").and_then(Value::as_str) == Some("string") {
+        if object.get("format").and_then(Value::as_str) == Some("date-time") {
+            object.remove("format");
         }
-        Value::Array(items) => items.iter_mut().for_each(branches_not_nullable),
-        _ => {}
+        if object.get("minLength").and_then(Value::as_u64) == Some(1) {
+            object.remove("minLength");
+        }
+    }
+}
+
+/// Drops `nullable` from the branches of a `oneOf` (see [`prepare`]).
+fn branch_not_nullable(object: &mut serde_json::Map<String, Value>) {
+    if let Some(Value::Array(branches)) = object.get_mut("oneOf") {
+        for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+            branch.remove("nullable");
+        }
     }
 }
 

@@ -184,8 +184,12 @@ impl SpecValidator {
             };
             // A corpus record's body; grade C records are guesses, never linted.
             let read = if crate::wild::in_corpus(&path) {
-                crate::wild::read_record(&path)
-                    .map(|(source, body)| (body, source.grade != crate::wild::Grade::C))
+                crate::wild::read_record(&path).map(|record| {
+                    (
+                        record.body,
+                        record.provenance.grade != crate::wild::Grade::C,
+                    )
+                })
             } else {
                 read_json(&path).map(|body| (body, true))
             };

@@ -72,7 +72,7 @@ pub use example_files::{
 };
 pub use examples::{Example, ExampleOutcome, ExampleTarget};
 pub use lint::{Lint, LintReason, READ_ONLY_IN_UPDATES};
-pub use load::LoadError;
+pub use load::{escape_pointer_segment, LoadError};
 pub use report::{ValidationError, Violation};
 /// The masker every report goes through: the workspace's one, from `trillet-redact`.
 pub use trillet_redact::mask_phone_numbers;

@@ -192,7 +192,11 @@ pub(crate) fn document_error(text: &str, pointer: &str, message: &str) -> LoadEr
 }
 
 /// Escapes one JSON pointer segment (RFC 6901: `~` -> `~0`, `/` -> `~1`).
-pub(crate) fn escape_pointer_segment(segment: &str) -> String {
+///
+/// ```
+/// assert_eq!(trillet_spec::escape_pointer_segment("/v1/api/~x"), "~1v1~1api~1~0x");
+/// ```
+pub fn escape_pointer_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 

@@ -57,9 +57,23 @@ pub(crate) fn in_corpus(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == WILD_DIR)
 }
 
-/// Reads a corpus record and returns its provenance and its body; the error says what
-/// is missing.
-pub fn read_record(path: &Path) -> Result<(Provenance, Value), String> {
+/// A corpus record: where it comes from, which request or response it is, and its body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// Where it comes from.
+    pub provenance: Provenance,
+    /// The HTTP method of the operation, e.g. `GET`.
+    pub method: String,
+    /// The path template of the operation, e.g. `/v1/api/call-flows`.
+    pub path: String,
+    /// `request` or `response`.
+    pub direction: String,
+    /// The body: what is validated.
+    pub body: Value,
+}
+
+/// Reads a corpus record; the error says what is missing.
+pub fn read_record(path: &Path) -> Result<Record, String> {
     let record = read_json(path)?;
     let field = |name: &str| record.get(name);
     let text = |value: Option<&Value>, what: &str| -> Result<String, String> {
@@ -92,19 +106,22 @@ pub fn read_record(path: &Path) -> Result<(Provenance, Value), String> {
         other => return Err(format!("`grade` must be A, B or C, not {other:?}")),
     };
     text(field("why"), "`why`")?;
-    for name in ["method", "path", "direction"] {
-        text(field(name), &format!("`{name}`"))?;
-    }
+    let method = text(field("method"), "`method`")?;
+    let operation_path = text(field("path"), "`path`")?;
+    let direction = text(field("direction"), "`direction`")?;
     let Some(body) = record.get("body").cloned() else {
         return Err("a corpus record needs `body`".to_owned());
     };
-    Ok((
-        Provenance {
+    Ok(Record {
+        provenance: Provenance {
             repo,
             commit,
             path: source_path,
             grade,
         },
+        method,
+        path: operation_path,
+        direction,
         body,
-    ))
+    })
 }

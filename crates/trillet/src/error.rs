@@ -675,33 +675,14 @@ impl fmt::Display for ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each text as `Display` shows it: cut short, phone numbers masked.
+        let shown = |text: &str| mask_phone_numbers(&shorten(text, MAX_TEXT_MESSAGE));
         f.debug_struct("ApiError")
             .field("status", &self.status.as_u16())
-            .field(
-                "message",
-                &mask_phone_numbers(&shorten(&self.message, MAX_TEXT_MESSAGE)),
-            )
-            .field(
-                "detail",
-                &self
-                    .detail
-                    .as_deref()
-                    .map(|d| mask_phone_numbers(&shorten(d, MAX_TEXT_MESSAGE))),
-            )
-            .field(
-                "code",
-                &self
-                    .code
-                    .as_deref()
-                    .map(|c| mask_phone_numbers(&shorten(c, MAX_TEXT_MESSAGE))),
-            )
-            .field(
-                "request_id",
-                &self
-                    .request_id
-                    .as_deref()
-                    .map(|r| mask_phone_numbers(&shorten(r, MAX_TEXT_MESSAGE))),
-            )
+            .field("message", &shown(&self.message))
+            .field("detail", &self.detail.as_deref().map(shown))
+            .field("code", &self.code.as_deref().map(shown))
+            .field("request_id", &self.request_id.as_deref().map(shown))
             .field("body_truncated", &self.truncated)
             .finish_non_exhaustive()
     }

@@ -72,6 +72,7 @@ pub(crate) async fn send(
     let transport = api.inner();
     let policy = &transport.retry;
     let deadline = Instant::now().checked_add(transport.deadline);
+    let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
     let known = operation(info.operation_id);
     let operation_id = known.map_or(info.operation_id, |op| op.operation_id);
     let path = known.map_or("(unknown)", |op| op.path);
@@ -85,8 +86,7 @@ pub(crate) async fn send(
     let mut request = request;
     let mut retries_done = 0u32;
     loop {
-        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        *request.timeout_mut() = Some(remaining.map_or(transport.attempt_timeout, |r| {
+        *request.timeout_mut() = Some(remaining().map_or(transport.attempt_timeout, |r| {
             r.min(transport.attempt_timeout)
         }));
         let span = tracing::info_span!(
@@ -113,8 +113,7 @@ pub(crate) async fn send(
         span.record("elapsed_ms", elapsed_ms);
         let server_wait = result.as_ref().ok().and_then(server_wait);
         let decision = policy.decide(safety, &outcome, retries_done, server_wait, fastrand::f64());
-        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        let decision = match remaining {
+        let decision = match remaining() {
             Some(remaining) => decision.within(remaining),
             None => decision,
         };
