@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::bounds::{read_to_string_limited, MAX_PAYLOAD_BYTES};
 use crate::lint::Lint;
-use crate::report::ValidationError;
+use crate::report::{shown_pointer, ValidationError};
 use crate::validator::SpecValidator;
 
 /// Name of the folder, inside the examples folder, of payloads that must be rejected.
@@ -333,14 +333,6 @@ fn take_expectation(
         ));
     }
     expectation
-}
-
-fn shown_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(root)"
-    } else {
-        pointer
-    }
 }
 
 fn joined(items: &[impl ToString]) -> String {

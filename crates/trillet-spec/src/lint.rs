@@ -117,11 +117,7 @@ pub enum LintReason {
 
 impl fmt::Display for Lint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            "(root)"
-        } else {
-            &self.pointer
-        };
+        let pointer = crate::report::shown_pointer(&self.pointer);
         write!(
             f,
             "{pointer}: unknown property {:?}{}",

@@ -139,13 +139,18 @@ pub struct Violation {
     pub found: String,
 }
 
+/// A JSON pointer as messages show it: `(root)` for the empty one.
+pub(crate) fn shown_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(root)"
+    } else {
+        pointer
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            "(root)"
-        } else {
-            &self.pointer
-        };
+        let pointer = shown_pointer(&self.pointer);
         write!(
             f,
             "{pointer}: expected {}, found {}",
