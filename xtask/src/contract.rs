@@ -126,6 +126,7 @@ pub fn check(document: &Value) -> Vec<Problem> {
     shared_enum_values(document, &mut problems);
     multipart_encodings(document, &mut problems);
     binary_responses(document, &mut problems);
+    retry_safety(document, &mut problems);
     descriptions(document, "", &mut problems);
     problems.sort_by(|a, b| (a.rule, &a.pointer).cmp(&(b.rule, &b.pointer)));
     problems
@@ -475,6 +476,30 @@ fn binary_responses(document: &Value, problems: &mut Vec<Problem>) {
     }
 }
 
+/// The values of `x-trillet-retry` (R12): may the operation be sent again when its fate
+/// is unknown.
+const RETRY_SAFETY_VALUES: [&str; 2] = ["idempotent", "side-effecting"];
+
+/// R12: every operation says whether it may be retried, and a `GET` is never
+/// `side-effecting`.
+fn retry_safety(document: &Value, problems: &mut Vec<Problem>) {
+    for (pointer, operation) in operations(document) {
+        let value = operation.get("x-trillet-retry");
+        match value.and_then(Value::as_str) {
+            Some(safety) if RETRY_SAFETY_VALUES.contains(&safety) => {
+                if pointer.ends_with("/get") && safety == "side-effecting" {
+                    problem(problems, "R12", &format!("{pointer}/x-trillet-retry"),
+                        "a GET changes nothing: mark it `idempotent`, or make the operation a POST if it does act");
+                }
+            }
+            _ => problem(problems, "R12",
+                &format!("{pointer}/x-trillet-retry"),
+                &format!("add `x-trillet-retry: idempotent` (repeating it changes nothing more) or `side-effecting` (it places a call, creates or flips something); found {}",
+                    value.map_or("nothing".to_string(), Value::to_string))),
+        }
+    }
+}
+
 /// Words that speak of one client or of this repository, not of the API.
 const CLIENT_WORDS: [&str; 5] = ["Rust", "typify", "progenitor", "crate", "CURATION"];
 
@@ -519,6 +544,7 @@ paths:
   /things:
     post:
       operationId: createThing
+      x-trillet-retry: side-effecting
       requestBody:
         content:
           application/json:
@@ -624,6 +650,7 @@ components:
         let paths = r#"  /files:
     post:
       operationId: upload
+      x-trillet-retry: side-effecting
       requestBody:
         content:
           multipart/form-data:
@@ -647,6 +674,38 @@ components:
                     "R8",
                     "/paths/~1files/post/requestBody/content/multipart~1form-data",
                 ),
+            ],
+        );
+    }
+
+    #[test]
+    fn every_operation_says_whether_it_may_be_retried() {
+        let paths = r#"  /unmarked:
+    post:
+      operationId: unmarked
+      responses: {'200': {description: ok}}
+  /misspelt:
+    put:
+      operationId: misspelt
+      x-trillet-retry: safe
+      responses: {'200': {description: ok}}
+  /reads:
+    get:
+      operationId: reads
+      x-trillet-retry: side-effecting
+      responses: {'200': {description: ok}}
+    delete:
+      operationId: removes
+      x-trillet-retry: idempotent
+      responses: {'204': {description: gone}}
+"#;
+        check_rules(
+            "",
+            paths,
+            &[
+                ("R12", "/paths/~1misspelt/put/x-trillet-retry"),
+                ("R12", "/paths/~1reads/get/x-trillet-retry"),
+                ("R12", "/paths/~1unmarked/post/x-trillet-retry"),
             ],
         );
     }
