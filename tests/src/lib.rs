@@ -6,6 +6,7 @@
 //! embedded spec through `trillet_spec`, never copied into a test.
 
 pub mod fault_server;
+pub mod logs;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -24,6 +25,12 @@ pub const WORKSPACE_ID: &str = "6764d172953253138a3a70f4";
 /// The spec's validator.
 pub fn spec() -> &'static SpecValidator {
     SpecValidator::embedded()
+}
+
+/// The workspace's `README.md`, as the tests that check its tables read it (the one place
+/// a test reads README text).
+pub fn readme() -> &'static str {
+    include_str!("../../README.md")
 }
 
 /// The spec as JSON.

@@ -1422,7 +1422,7 @@ fn every_operation_of_the_spec_is_tested_here() {
 
 #[test]
 fn every_operation_of_the_spec_is_in_the_readme_table() {
-    let readme = include_str!("../../README.md");
+    let readme = trillet_e2e::readme();
     let missing: Vec<&str> = trillet_e2e::spec()
         .operation_ids()
         .filter(|id| !readme.contains(&format!("\n| {id} | `")))

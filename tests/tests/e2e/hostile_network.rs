@@ -9,14 +9,13 @@
 //!   nor the test number in any spelling, although the servers echo them back.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use trillet::retry::RetryPolicy;
 use trillet::types::{InitiateCallRequest, ListCallHistoryQuery, SendCallRequest};
 use trillet::{Client, ClientBuilder, Error};
 use trillet_e2e::fault_server::{Fault, FaultServer, Reply};
+use trillet_e2e::logs::{capture_logs, logged};
 use trillet_e2e::{API_KEY, WORKSPACE_ID};
 
 /// The number the servers echo back, in the spellings people and systems write it.
@@ -35,62 +34,6 @@ const SPELLINGS: [&str; 9] = [
 const LAST_SEVEN: &str = "5550173";
 /// The longest one-line `Display` of an error accepted.
 const MAX_DISPLAY: usize = 700;
-
-/// Everything logged by any test of this binary, at TRACE level, from `tracing` (the
-/// client, hyper) and `log` (reqwest).
-fn logs() -> &'static Mutex<Vec<u8>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = Captured(Arc::clone(&logs));
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
-        static LOGGER: LogRecords = LogRecords;
-        log::set_logger(&LOGGER).expect("one logger");
-        log::set_max_level(log::LevelFilter::Trace);
-        logs
-    })
-}
-
-#[derive(Clone)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("logs").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The `log` records (reqwest's), into the same buffer.
-struct LogRecords;
-
-impl log::Log for LogRecords {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        let mut logs = logs().lock().expect("logs");
-        let _ = writeln!(
-            logs,
-            "{} {}: {}",
-            record.level(),
-            record.target(),
-            record.args()
-        );
-    }
-
-    fn flush(&self) {}
-}
 
 /// The operation a row calls.
 #[derive(Clone, Copy, Debug)]
@@ -742,7 +685,7 @@ fn leaks(text: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_safe_client_against_misbehaving_servers() {
-    let logs = logs();
+    capture_logs();
     let mut failures = Vec::new();
     for row in rows() {
         let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
@@ -792,7 +735,7 @@ async fn a_safe_client_against_misbehaving_servers() {
             failures.push(format!("{}:\n  {}", row.name, problems.join("\n  ")));
         }
     }
-    let logged = String::from_utf8_lossy(&logs.lock().expect("logs")).into_owned();
+    let logged = logged();
     for leak in leaks(&logged) {
         failures.push(format!("the logs show {leak}"));
     }

@@ -4,20 +4,18 @@
 //! `with_extra_headers` (the client's own headers refused).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{json, Value};
-use tracing::Metadata;
-use tracing_subscriber::fmt::MakeWriter;
 use trillet::batch_upload::Csv;
 use trillet::retry::RetryPolicy;
 use trillet::types;
 use trillet::uploads::Document;
 use trillet::{Client, Error};
+use trillet_e2e::logs::{capture_logs, logged};
 use trillet_e2e::{operation, response_examples, Expect, Harness, API_KEY, WORKSPACE_ID};
 
 /// The concrete path of an operation of the spec, its parameters filled in order.
@@ -449,62 +447,9 @@ async fn extra_headers_are_sent_and_the_clients_own_are_refused() {
     );
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-/// Everything the client side of this test binary logs, from the first call on: a global
-/// subscriber at TRACE (a thread's default one misses events when other tests run beside
-/// it, as the callsites' interest is cached for all threads). Every test's log is held to
-/// the same rule, so sharing it is fine. The mock server's own records (it logs each
-/// request whole, as received) are left out: they are the wire, not the client.
-fn capture_logs() -> Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(captured.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-            captured
-        })
-        .clone()
-}
-
-/// Where one record goes: the buffer, or nowhere (the mock server's records).
-struct Record(Option<Captured>);
-
-impl Write for Record {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Some(captured) = &self.0 {
-            captured.0.lock().expect("lock").extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Record;
-
-    fn make_writer(&'a self) -> Record {
-        Record(Some(self.clone()))
-    }
-
-    fn make_writer_for(&'a self, meta: &Metadata<'_>) -> Record {
-        Record((!meta.target().starts_with("httpmock")).then(|| self.clone()))
-    }
-}
-
 #[tokio::test]
 async fn extras_show_by_name_only_in_debug_and_never_in_logs() {
-    let captured = capture_logs();
+    capture_logs();
     let harness = Harness::start().await;
     let expectation = harness
         .expect(Expect::op("updateAgent").path("agentId", "agent-1"))
@@ -540,7 +485,7 @@ async fn extras_show_by_name_only_in_debug_and_never_in_logs() {
     ] {
         assert!(shown.contains(name), "{name} missing in {shown}");
     }
-    let log = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();
+    let log = logged();
     assert!(log.contains("trillet.request"), "nothing traced: {log}");
     for secret in [
         "hunter2",

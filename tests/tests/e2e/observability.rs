@@ -10,6 +10,7 @@ use trillet::batch_upload::{Csv, StartBatch};
 use trillet::retry::RetryPolicy;
 use trillet::types::SendCallRequest;
 use trillet::Client;
+use trillet_e2e::logs::capture_logs;
 use trillet_e2e::{API_KEY, WORKSPACE_ID};
 
 /// A `tracing` writer into a shared buffer.
@@ -35,6 +36,10 @@ impl Captured {
 
 #[tokio::test]
 async fn requests_are_traced_without_keys_numbers_or_bodies() {
+    // The process's global subscriber (at TRACE) keeps every callsite enabled while tests
+    // on other threads register theirs; this test's own subscriber, set for its thread
+    // only, sees just this test's records.
+    capture_logs();
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
