@@ -5,6 +5,8 @@
 //! Everything about an operation (method, path, response example) is read from the
 //! embedded spec through `trillet_spec`, never copied into a test.
 
+pub mod answers;
+pub mod clock;
 pub mod fault_server;
 pub mod logs;
 
@@ -52,6 +54,33 @@ pub fn operation(operation_id: &str) -> (String, String) {
         }
     }
     panic!("no operation {operation_id} in the spec")
+}
+
+/// The concrete path of an operation of the spec, its parameters filled in order.
+pub fn path_of(operation_id: &str, values: &[&str]) -> String {
+    let (_, template) = operation(operation_id);
+    let mut path = String::new();
+    let mut rest = template.as_str();
+    let mut values = values.iter();
+    while let Some(start) = rest.find('{') {
+        path.push_str(&rest[..start]);
+        path.push_str(values.next().unwrap_or_else(|| {
+            panic!("{operation_id}: a value for every parameter of {template}")
+        }));
+        let end = rest.find('}').expect("a closing brace");
+        rest = &rest[end + 1..];
+    }
+    assert!(
+        values.next().is_none(),
+        "{operation_id}: more values than the parameters of {template}"
+    );
+    path.push_str(rest);
+    path
+}
+
+/// A client builder with [`API_KEY`] and [`WORKSPACE_ID`], pointed at `base_url`.
+pub fn client_builder(base_url: impl Into<String>) -> trillet::ClientBuilder {
+    Client::builder(API_KEY, WORKSPACE_ID).base_url(base_url)
 }
 
 /// The operation's documented success status (its one `2XX` response; `201` for
@@ -188,12 +217,20 @@ impl Harness {
     pub async fn start() -> Harness {
         let server = MockServer::start_async().await;
         // Each mock here answers once: retries have their own tests (`tests/retries.rs`).
-        let client = Client::builder(API_KEY, WORKSPACE_ID)
-            .base_url(server.base_url())
+        let client = client_builder(server.base_url())
             .max_retries(0)
             .build()
             .expect("client");
         Harness { server, client }
+    }
+
+    /// Mocks `route`, answering with `answers` in turn ([`answers::answer_in_turn`]).
+    pub async fn answer_in_turn(
+        &self,
+        route: &answers::Route,
+        answers: Vec<answers::Answer>,
+    ) -> answers::Answered<'_> {
+        answers::answer_in_turn(&self.server, route, answers).await
     }
 
     /// Mocks one operation as `expect` describes; the returned [`Expectation`] checks what

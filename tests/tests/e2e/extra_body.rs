@@ -16,23 +16,7 @@ use trillet::types;
 use trillet::uploads::Document;
 use trillet::{Client, Error};
 use trillet_e2e::logs::{capture_logs, logged};
-use trillet_e2e::{operation, response_examples, Expect, Harness, API_KEY, WORKSPACE_ID};
-
-/// The concrete path of an operation of the spec, its parameters filled in order.
-fn path_of(operation_id: &str, values: &[&str]) -> String {
-    let (_, template) = operation(operation_id);
-    let mut path = String::new();
-    let mut rest = template.as_str();
-    let mut values = values.iter();
-    while let Some(start) = rest.find('{') {
-        path.push_str(&rest[..start]);
-        path.push_str(values.next().expect("a value for every parameter"));
-        let end = rest.find('}').expect("a closing brace");
-        rest = &rest[end + 1..];
-    }
-    path.push_str(rest);
-    path
-}
+use trillet_e2e::{path_of, response_examples, Expect, Harness, API_KEY, WORKSPACE_ID};
 
 /// The value of a header of a received request.
 fn header(request: &HttpMockRequest, name: &str) -> Option<String> {

@@ -1,434 +1,149 @@
-//! The retry policy over real HTTP: which requests are sent again, how many times, and
-//! after how long. The mock server counts what reaches it.
+//! The retry policy over real HTTP, as a table: which requests are sent again, how many
+//! times, and after how long. The mock server counts what reaches it; waits run on the
+//! fast clock ([`trillet_e2e::clock`]), so a `Retry-After: 1` costs milliseconds.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use httpmock::{HttpMockRequest, HttpMockResponse, Mock, MockServer};
+use httpmock::MockServer;
+use tokio::time::Instant;
 use trillet::batch_upload::{Csv, StartBatch};
 use trillet::retry::RetryPolicy;
 use trillet::types::SendCallRequest;
-use trillet::{Client, E164PhoneNumber, Error};
-use trillet_e2e::{API_KEY, WORKSPACE_ID};
+use trillet::{Client, ClientBuilder, E164PhoneNumber, Error};
+use trillet_e2e::answers::{answer_in_turn, Answer, Route};
+use trillet_e2e::client_builder;
+use trillet_e2e::clock::with_fast_clock;
 
 const PROGRESS: &str = r#"{"status": "processing", "isComplete": false, "total": 2}"#;
 const CALL_PLACED: &str = r#"{"status": "success", "callId": "call_1"}"#;
 const BATCH_STARTED: &str = r#"{"batchId": "batch_1", "totalCalls": 1, "status": "queued"}"#;
+const BATCH_CSV: &str = "phone_number,first_name\n+14155551234,Ada\n";
+const ONE_NUMBER_CSV: &str = "phone_number\n+14155551234\n";
 
-/// A client of `server` with short backoff steps (the policy's logic, not its default
-/// waits, is under test here) and `max_retries` retries.
-fn client(server: &MockServer, max_retries: u32) -> Client {
-    Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
-        .retry_policy(
-            RetryPolicy::new()
-                .with_max_retries(max_retries)
-                .with_initial_backoff(Duration::from_millis(20))
-                .with_max_backoff(Duration::from_millis(80)),
-        )
-        .build()
-        .expect("client")
+/// The operation a row calls.
+#[derive(Clone, Copy, Debug)]
+enum Call {
+    /// `getBatchProgress` of `batch_1`: a `GET`.
+    GetBatchProgress,
+    /// `sendCall`: places a call.
+    SendCall,
+    /// `startBatch` with this CSV: starts calls (a multipart upload).
+    StartBatch(&'static str),
+    /// `validateBatchCsv` with this CSV: a `POST` that only reads.
+    ValidateBatchCsv(&'static str),
 }
 
-/// One answer of a [`sequence`]: status, extra headers, JSON body.
-#[derive(Clone)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
+impl Call {
+    /// Where the server answers it, from the spec.
+    fn route(self) -> Route {
+        match self {
+            Call::GetBatchProgress => Route::of("getBatchProgress", &["batch_1"]),
+            Call::SendCall => Route::of("sendCall", &[]),
+            Call::StartBatch(_) => Route::of("startBatch", &[]),
+            Call::ValidateBatchCsv(_) => Route::of("validateBatchCsv", &[]),
+        }
+    }
 
-fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
-    Answer {
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        body: body.to_string(),
+    /// Makes the call; [`describe`]s what came out.
+    async fn run(self, client: &Client) -> String {
+        match self {
+            Call::GetBatchProgress => describe(
+                client
+                    .get_batch_progress("batch_1")
+                    .await
+                    .map(|p| format!("total {:?}", p.total)),
+            ),
+            Call::SendCall => {
+                let number: E164PhoneNumber = "+14155551234".parse().expect("E.164");
+                describe(
+                    client
+                        .send_call(&SendCallRequest::new("agent-1", number))
+                        .await
+                        .map(|placed| format!("callId {:?}", placed.call_id)),
+                )
+            }
+            Call::StartBatch(csv) => describe(
+                client
+                    .start_batch(Csv::from_bytes(csv), &StartBatch::new("agent-1"))
+                    .await
+                    .map(|started| format!("batchId {:?}", started.batch_id)),
+            ),
+            Call::ValidateBatchCsv(csv) => describe(
+                client
+                    .validate_batch_csv(Csv::from_bytes(csv))
+                    .await
+                    .map(|check| format!("valid {:?}", check.valid)),
+            ),
+        }
     }
 }
 
-/// A mocked endpoint answering in turn, and the bodies it received.
-struct Sequence<'a> {
-    mock: Mock<'a>,
-    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+/// What the caller got: `ok` and what the answer said, or the error's kind, with status,
+/// code and message for an API error.
+fn describe(result: Result<String, Error>) -> String {
+    match result {
+        Ok(summary) => format!("ok {summary}"),
+        Err(Error::Api(api)) => format!(
+            "Api {} {}: {}",
+            api.status().as_u16(),
+            api.code().unwrap_or("-"),
+            api.message()
+        ),
+        Err(Error::Timeout(_)) => "Timeout".to_string(),
+        Err(Error::Transport(_)) => "Transport".to_string(),
+        Err(other) => format!("unexpected {other:?}"),
+    }
 }
 
-/// Mocks `method path` answering with `answers` in turn, the last one repeated.
-async fn sequence<'a>(
-    server: &'a MockServer,
-    method: &str,
-    path: &str,
-    answers: Vec<Answer>,
-) -> Sequence<'a> {
-    let served = Arc::new(AtomicUsize::new(0));
-    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let sink = bodies.clone();
-    let method = method.to_string();
-    let path = path.to_string();
-    let mock = server
-        .mock_async(move |when, then| {
-            when.method(method.as_str()).path(path.as_str());
-            then.respond_with(move |request: &HttpMockRequest| {
-                sink.lock().expect("lock").push(request.body_ref().to_vec());
-                let n = served.fetch_add(1, Ordering::SeqCst);
-                let answer = &answers[n.min(answers.len() - 1)];
-                let mut response = HttpMockResponse::builder()
-                    .status(answer.status)
-                    .header("content-type", "application/json");
-                for (name, value) in &answer.headers {
-                    response = response.header(name.as_str(), value.as_str());
-                }
-                response.body(answer.body.clone()).build()
-            });
-        })
-        .await;
-    Sequence { mock, bodies }
+/// What the server does.
+enum Server {
+    /// Answers in turn, the last one repeated.
+    Answers(Vec<Answer>),
+    /// Answers every request after two seconds: longer than any attempt's timeout here.
+    Slow(Answer),
+    /// Nothing listens on the port.
+    Closed,
 }
 
-fn send_call_body() -> SendCallRequest {
-    let number: E164PhoneNumber = "+14155551234".parse().expect("E.164");
-    SendCallRequest::new("agent-1", number)
+/// One scenario: the server, the call, the client's settings and what must come out.
+struct Row {
+    name: &'static str,
+    call: Call,
+    /// The server, made when the row runs (its dates are "from now").
+    server: fn() -> Server,
+    /// Retries of the client (with short backoff steps: 20 to 80 ms).
+    max_retries: u32,
+    /// Settings beyond those.
+    tune: fn(ClientBuilder) -> ClientBuilder,
+    /// [`describe`] of the outcome.
+    outcome: &'static str,
+    /// Requests the server received (`None` when nothing listens).
+    requests: Option<usize>,
+    /// The call took at least this long (on the fast clock).
+    waits_at_least: Duration,
+    /// After the call, the time given to a request that must not come.
+    then_wait: Duration,
+    /// A text every request's body carries (the bodies are always the same bytes).
+    body_contains: Option<&'static str>,
 }
 
-#[tokio::test]
-async fn a_get_answered_503_then_200_succeeds_with_two_requests() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![
-            answer(503, &[], r#"{"error": "busy"}"#),
-            answer(200, &[], PROGRESS),
-        ],
+fn same(builder: ClientBuilder) -> ClientBuilder {
+    builder
+}
+
+/// Attempts of 100 ms: the slow server's answers never come in time.
+fn short_attempts(builder: ClientBuilder) -> ClientBuilder {
+    builder.timeout(Duration::from_millis(100))
+}
+
+/// Backoff steps of 200 to 400 ms: two waits take at least 300 ms.
+fn longer_backoff(builder: ClientBuilder) -> ClientBuilder {
+    builder.retry_policy(
+        RetryPolicy::new()
+            .with_max_retries(2)
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_millis(400)),
     )
-    .await;
-    let progress = client(&server, 2)
-        .get_batch_progress("batch_1")
-        .await
-        .expect("the second attempt succeeds");
-    assert_eq!(progress.total, Some(2));
-    mock.mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn a_send_call_answered_500_is_sent_once() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "POST",
-        "/v1/api/calls/call",
-        vec![answer(500, &[], r#"{"error": "oops"}"#)],
-    )
-    .await;
-    let error = client(&server, 2)
-        .send_call(&send_call_body())
-        .await
-        .expect_err("a 500");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
-    mock.mock.assert_calls_async(1).await;
-}
-
-#[tokio::test]
-async fn a_send_call_answered_429_is_sent_again() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "POST",
-        "/v1/api/calls/call",
-        vec![
-            answer(429, &[("retry-after", "0")], r#"{"error": "slow down"}"#),
-            answer(200, &[], CALL_PLACED),
-        ],
-    )
-    .await;
-    let placed = client(&server, 2)
-        .send_call(&send_call_body())
-        .await
-        .expect("placed on the second try");
-    assert_eq!(placed.call_id.as_deref(), Some("call_1"));
-    mock.mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn a_429_with_retry_after_one_second_waits_about_a_second() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![
-            answer(429, &[("retry-after", "1")], r#"{"error": "slow down"}"#),
-            answer(200, &[], PROGRESS),
-        ],
-    )
-    .await;
-    let started = Instant::now();
-    client(&server, 2)
-        .get_batch_progress("batch_1")
-        .await
-        .expect("succeeds after the wait");
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(900),
-        "waited only {waited:?}"
-    );
-    mock.mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn a_retry_after_http_date_is_honoured() {
-    let server = MockServer::start_async().await;
-    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    let answers = vec![
-        answer(503, &[("retry-after", &at)], "{}"),
-        answer(200, &[], PROGRESS),
-    ];
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        answers,
-    )
-    .await;
-    let started = Instant::now();
-    client(&server, 2)
-        .get_batch_progress("batch_1")
-        .await
-        .expect("succeeds after the wait");
-    // The date has whole seconds: two seconds from now is at least one second away.
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(900),
-        "waited only {waited:?}"
-    );
-    mock.mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn retries_stop_at_the_limit_and_the_last_error_is_returned() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![
-            answer(502, &[], r#"{"error": "first"}"#),
-            answer(503, &[], r#"{"error": "second"}"#),
-            answer(504, &[], r#"{"error": "third"}"#),
-            answer(200, &[], PROGRESS),
-        ],
-    )
-    .await;
-    let error = client(&server, 2)
-        .get_batch_progress("batch_1")
-        .await
-        .expect_err("three failures");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(504));
-    assert_eq!(error.api().map(|api| api.message()), Some("third"));
-    mock.mock.assert_calls_async(3).await;
-}
-
-#[tokio::test]
-async fn zero_retries_sends_every_request_once() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![answer(503, &[], "{}")],
-    )
-    .await;
-    client(&server, 0)
-        .get_batch_progress("batch_1")
-        .await
-        .expect_err("a 503");
-    mock.mock.assert_calls_async(1).await;
-}
-
-#[tokio::test]
-async fn a_post_that_times_out_is_not_retried_and_is_a_timeout() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("POST").path("/v1/api/calls/call");
-            then.status(200)
-                .delay(Duration::from_secs(2))
-                .body(CALL_PLACED);
-        })
-        .await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
-        .timeout(Duration::from_millis(200))
-        .build()
-        .expect("client");
-    let error = client
-        .send_call(&send_call_body())
-        .await
-        .expect_err("times out");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
-    // A retry would come within the backoff (at most 0.5 s): give it the time to show.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    mock.assert_calls_async(1).await;
-}
-
-#[tokio::test]
-async fn a_get_that_times_out_is_retried() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("GET")
-                .path("/v1/api/batch-calls/batch_1/status");
-            then.status(200)
-                .delay(Duration::from_secs(2))
-                .body(PROGRESS);
-        })
-        .await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
-        .timeout(Duration::from_millis(100))
-        .retry_policy(
-            RetryPolicy::new()
-                .with_max_retries(1)
-                .with_initial_backoff(Duration::from_millis(10)),
-        )
-        .build()
-        .expect("client");
-    let error = client
-        .get_batch_progress("batch_1")
-        .await
-        .expect_err("times out twice");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
-    mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn a_refused_connection_is_retried_even_for_a_call() {
-    // Nothing listens on the port: no request can have been sent, so retrying is safe.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(
-            RetryPolicy::new()
-                .with_max_retries(2)
-                .with_initial_backoff(Duration::from_millis(200))
-                .with_max_backoff(Duration::from_millis(400)),
-        )
-        .build()
-        .expect("client");
-    let started = Instant::now();
-    let error = client
-        .send_call(&send_call_body())
-        .await
-        .expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    // Two waits, each at least half its step: 100 ms + 200 ms.
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(300),
-        "waited only {waited:?}: not retried"
-    );
-}
-
-#[tokio::test]
-async fn a_start_batch_answered_429_is_uploaded_again_with_the_same_body() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "POST",
-        "/v1/api/batch-calls",
-        vec![
-            answer(429, &[("retry-after", "0")], "{}"),
-            answer(200, &[], BATCH_STARTED),
-        ],
-    )
-    .await;
-    let csv = Csv::from_bytes("phone_number,first_name\n+14155551234,Ada\n");
-    let started = client(&server, 2)
-        .start_batch(csv, &StartBatch::new("agent-1"))
-        .await
-        .expect("started on the second try");
-    assert_eq!(started.batch_id.as_deref(), Some("batch_1"));
-    mock.mock.assert_calls_async(2).await;
-    let bodies = mock.bodies.lock().expect("lock");
-    assert_eq!(bodies.len(), 2);
-    assert_eq!(bodies[0], bodies[1], "the same multipart body both times");
-    assert!(String::from_utf8_lossy(&bodies[0]).contains("+14155551234,Ada"));
-}
-
-#[tokio::test]
-async fn a_start_batch_answered_503_is_sent_once() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "POST",
-        "/v1/api/batch-calls",
-        vec![answer(503, &[], "{}"), answer(200, &[], BATCH_STARTED)],
-    )
-    .await;
-    let csv = Csv::from_bytes("phone_number\n+14155551234\n");
-    let error = client(&server, 2)
-        .start_batch(csv, &StartBatch::new("agent-1"))
-        .await
-        .expect_err("a 503");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-    mock.mock.assert_calls_async(1).await;
-}
-
-#[tokio::test]
-async fn a_validate_answered_503_is_retried_like_a_get() {
-    let server = MockServer::start_async().await;
-    let mock = sequence(
-        &server,
-        "POST",
-        "/v1/api/batch-calls/validate",
-        vec![
-            answer(503, &[], "{}"),
-            answer(200, &[], r#"{"valid": true}"#),
-        ],
-    )
-    .await;
-    let check = client(&server, 2)
-        .validate_batch_csv(Csv::from_bytes("phone_number\n+14155551234\n"))
-        .await
-        .expect("valid on the second try");
-    assert_eq!(check.valid, Some(true));
-    mock.mock.assert_calls_async(2).await;
-}
-
-#[tokio::test]
-async fn the_rate_limit_body_reset_at_sets_the_wait_when_there_is_no_retry_after() {
-    let server = MockServer::start_async().await;
-    // A reset time in the past: retry at once (after the backoff), but only because the
-    // body was read; the response still reaches the caller intact when retries run out.
-    let limited = r#"{"error": {"code": "rate_limit_exceeded", "message": "Too many requests", "reset_at": "2024-01-22T15:30:00Z"}}"#;
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![answer(429, &[], limited)],
-    )
-    .await;
-    let error = client(&server, 1)
-        .get_batch_progress("batch_1")
-        .await
-        .expect_err("still limited");
-    assert_eq!(
-        error.api().and_then(|api| api.code()),
-        Some("rate_limit_exceeded")
-    );
-    assert_eq!(
-        error.api().map(|api| api.message()),
-        Some("Too many requests")
-    );
-    mock.mock.assert_calls_async(2).await;
 }
 
 /// `secs` since the epoch as RFC 3339 UTC (Howard Hinnant's `civil_from_days`).
@@ -447,35 +162,328 @@ fn rfc3339(secs: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
-#[tokio::test]
-async fn a_future_reset_at_in_a_429_body_is_waited_for() {
-    assert_eq!(rfc3339(1_705_937_400), "2024-01-22T15:30:00Z");
-    let server = MockServer::start_async().await;
+/// `seconds` from now, as RFC 3339 UTC.
+fn rfc3339_in(seconds: u64) -> String {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .expect("after 1970")
         .as_secs();
-    let limited = format!(
-        r#"{{"error": {{"code": "rate_limit_exceeded", "reset_at": "{}"}}}}"#,
-        rfc3339(now + 2)
-    );
-    let mock = sequence(
-        &server,
-        "GET",
-        "/v1/api/batch-calls/batch_1/status",
-        vec![answer(429, &[], &limited), answer(200, &[], PROGRESS)],
-    )
-    .await;
+    rfc3339(now + seconds)
+}
+
+/// A row with the defaults: two retries, no other setting, no wait, no body to look for.
+fn row(name: &'static str, call: Call, server: fn() -> Server) -> Row {
+    Row {
+        name,
+        call,
+        server,
+        max_retries: 2,
+        tune: same,
+        outcome: "",
+        requests: None,
+        waits_at_least: Duration::ZERO,
+        then_wait: Duration::ZERO,
+        body_contains: None,
+    }
+}
+
+fn rows() -> Vec<Row> {
+    use Call::*;
+    use Server::*;
+    vec![
+        Row {
+            outcome: "ok total Some(2)",
+            requests: Some(2),
+            ..row(
+                "a GET answered 503 then 200 succeeds with two requests",
+                GetBatchProgress,
+                || {
+                    Answers(vec![
+                        Answer::json(503, r#"{"error": "busy"}"#),
+                        Answer::json(200, PROGRESS),
+                    ])
+                },
+            )
+        },
+        Row {
+            outcome: "Api 500 -: oops",
+            requests: Some(1),
+            ..row("a sendCall answered 500 is sent once", SendCall, || {
+                Answers(vec![Answer::json(500, r#"{"error": "oops"}"#)])
+            })
+        },
+        Row {
+            outcome: "ok callId Some(\"call_1\")",
+            requests: Some(2),
+            ..row("a sendCall answered 429 is sent again", SendCall, || {
+                Answers(vec![
+                    Answer::json(429, r#"{"error": "slow down"}"#).header("retry-after", "0"),
+                    Answer::json(200, CALL_PLACED),
+                ])
+            })
+        },
+        Row {
+            outcome: "ok total Some(2)",
+            requests: Some(2),
+            waits_at_least: Duration::from_millis(900),
+            ..row(
+                "a 429 with Retry-After: 1 waits about a second",
+                GetBatchProgress,
+                || {
+                    Answers(vec![
+                        Answer::json(429, r#"{"error": "slow down"}"#).header("retry-after", "1"),
+                        Answer::json(200, PROGRESS),
+                    ])
+                },
+            )
+        },
+        Row {
+            outcome: "ok total Some(2)",
+            requests: Some(2),
+            // The date has whole seconds: two seconds from now is at least one second away.
+            waits_at_least: Duration::from_millis(900),
+            ..row(
+                "a Retry-After HTTP date is honoured",
+                GetBatchProgress,
+                || {
+                    Answers(vec![
+                        Answer::json(503, "{}").header(
+                            "retry-after",
+                            &httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2)),
+                        ),
+                        Answer::json(200, PROGRESS),
+                    ])
+                },
+            )
+        },
+        Row {
+            outcome: "Api 504 -: third",
+            requests: Some(3),
+            ..row(
+                "retries stop at the limit and the last error is returned",
+                GetBatchProgress,
+                || {
+                    Answers(vec![
+                        Answer::json(502, r#"{"error": "first"}"#),
+                        Answer::json(503, r#"{"error": "second"}"#),
+                        Answer::json(504, r#"{"error": "third"}"#),
+                        Answer::json(200, PROGRESS),
+                    ])
+                },
+            )
+        },
+        Row {
+            max_retries: 0,
+            outcome: "Api 503 -: Service Unavailable",
+            requests: Some(1),
+            ..row(
+                "zero retries sends every request once",
+                GetBatchProgress,
+                || Answers(vec![Answer::json(503, "{}")]),
+            )
+        },
+        Row {
+            tune: short_attempts,
+            outcome: "Timeout",
+            requests: Some(1),
+            // A retry would come within 80 ms of backoff: give it far more time to show.
+            then_wait: Duration::from_secs(1),
+            ..row(
+                "a POST that times out is not retried and is a timeout",
+                SendCall,
+                || Slow(Answer::json(200, CALL_PLACED)),
+            )
+        },
+        Row {
+            max_retries: 1,
+            tune: short_attempts,
+            outcome: "Timeout",
+            requests: Some(2),
+            ..row("a GET that times out is retried", GetBatchProgress, || {
+                Slow(Answer::json(200, PROGRESS))
+            })
+        },
+        Row {
+            // No request can have been sent, so retrying is safe.
+            tune: longer_backoff,
+            outcome: "Transport",
+            // Two waits, each at least half its step: 100 ms + 200 ms.
+            waits_at_least: Duration::from_millis(300),
+            ..row(
+                "a refused connection is retried even for a call",
+                SendCall,
+                || Closed,
+            )
+        },
+        Row {
+            outcome: "ok batchId Some(\"batch_1\")",
+            requests: Some(2),
+            body_contains: Some("+14155551234,Ada"),
+            ..row(
+                "a startBatch answered 429 is uploaded again with the same body",
+                StartBatch(BATCH_CSV),
+                || {
+                    Answers(vec![
+                        Answer::json(429, "{}").header("retry-after", "0"),
+                        Answer::json(200, BATCH_STARTED),
+                    ])
+                },
+            )
+        },
+        Row {
+            outcome: "Api 503 -: Service Unavailable",
+            requests: Some(1),
+            ..row(
+                "a startBatch answered 503 is sent once",
+                StartBatch(ONE_NUMBER_CSV),
+                || {
+                    Answers(vec![
+                        Answer::json(503, "{}"),
+                        Answer::json(200, BATCH_STARTED),
+                    ])
+                },
+            )
+        },
+        Row {
+            outcome: "ok valid Some(true)",
+            requests: Some(2),
+            ..row(
+                "a validateBatchCsv answered 503 is retried like a GET",
+                ValidateBatchCsv(ONE_NUMBER_CSV),
+                || {
+                    Answers(vec![
+                        Answer::json(503, "{}"),
+                        Answer::json(200, r#"{"valid": true}"#),
+                    ])
+                },
+            )
+        },
+        Row {
+            // A reset time in the past: retried at once (after the backoff), but only
+            // because the body was read; the response still reaches the caller intact when
+            // retries run out.
+            max_retries: 1,
+            outcome: "Api 429 rate_limit_exceeded: Too many requests",
+            requests: Some(2),
+            ..row(
+                "the rate-limit body's reset_at sets the wait when there is no Retry-After",
+                GetBatchProgress,
+                || {
+                    Answers(vec![Answer::json(
+                        429,
+                        r#"{"error": {"code": "rate_limit_exceeded", "message": "Too many requests", "reset_at": "2024-01-22T15:30:00Z"}}"#,
+                    )])
+                },
+            )
+        },
+        Row {
+            outcome: "ok total Some(2)",
+            requests: Some(2),
+            // Whole seconds: two seconds from now is at least one second away.
+            waits_at_least: Duration::from_millis(900),
+            ..row(
+                "a future reset_at in a 429 body is waited for",
+                GetBatchProgress,
+                || {
+                    Answers(vec![
+                        Answer::json(
+                            429,
+                            format!(
+                                r#"{{"error": {{"code": "rate_limit_exceeded", "reset_at": "{}"}}}}"#,
+                                rfc3339_in(2)
+                            ),
+                        ),
+                        Answer::json(200, PROGRESS),
+                    ])
+                },
+            )
+        },
+    ]
+}
+
+/// Runs one row on its own server and checks everything it says.
+async fn check(row: Row) {
+    let name = row.name;
+    let server = MockServer::start_async().await;
+    let route = row.call.route();
+    let answered = match (row.server)() {
+        Server::Answers(answers) => Some(answer_in_turn(&server, &route, answers).await),
+        Server::Slow(answer) => Some(
+            answer_in_turn(
+                &server,
+                &route.clone().delayed(Duration::from_secs(2)),
+                vec![answer],
+            )
+            .await,
+        ),
+        Server::Closed => None,
+    };
+    let base_url = match answered {
+        Some(_) => server.base_url(),
+        None => {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .expect("bind")
+                .local_addr()
+                .expect("addr")
+                .port();
+            format!("http://127.0.0.1:{port}")
+        }
+    };
+    let policy = RetryPolicy::new()
+        .with_max_retries(row.max_retries)
+        .with_initial_backoff(Duration::from_millis(20))
+        .with_max_backoff(Duration::from_millis(80));
+    let client = (row.tune)(client_builder(base_url).retry_policy(policy))
+        .build()
+        .expect("client");
+
     let started = Instant::now();
-    client(&server, 2)
-        .get_batch_progress("batch_1")
-        .await
-        .expect("succeeds after the reset");
-    // Whole seconds: two seconds from now is at least one second away.
+    let outcome = row.call.run(&client).await;
     let waited = started.elapsed();
+    tokio::time::sleep(row.then_wait).await;
+
+    assert_eq!(outcome, row.outcome, "{name}: outcome");
     assert!(
-        waited >= Duration::from_millis(900),
-        "waited only {waited:?}"
+        waited >= row.waits_at_least,
+        "{name}: waited only {waited:?}, expected at least {:?}",
+        row.waits_at_least
     );
-    mock.mock.assert_calls_async(2).await;
+    let (Some(answered), Some(requests)) = (&answered, row.requests) else {
+        assert!(
+            answered.is_none() && row.requests.is_none(),
+            "{name}: requests are counted when a server listens"
+        );
+        return;
+    };
+    // httpmock counts a request when it arrives, before a slow answer.
+    answered.mock.assert_calls_async(requests).await;
+    let bodies = answered.bodies();
+    assert!(
+        bodies.windows(2).all(|pair| pair[0] == pair[1]),
+        "{name}: every attempt sends the same body"
+    );
+    if let Some(text) = row.body_contains {
+        assert_eq!(bodies.len(), requests, "{name}: bodies received");
+        for body in &bodies {
+            assert!(
+                String::from_utf8_lossy(body).contains(text),
+                "{name}: {text:?} missing in the body"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_retry_policy_over_http() {
+    with_fast_clock(async {
+        for row in rows() {
+            check(row).await;
+        }
+    })
+    .await;
+}
+
+#[test]
+fn rfc3339_writes_utc_seconds() {
+    assert_eq!(rfc3339(1_705_937_400), "2024-01-22T15:30:00Z");
 }
