@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use trillet::models::{llm, tts, voice};
 use trillet::types::{self, AgentCreate, CallFlowDirection, TtsModelCreate};
 use trillet::{Client, Error};
-use trillet_e2e::{document, Harness, API_KEY, WORKSPACE_ID};
+use trillet_e2e::answers::{Answer, Route};
+use trillet_e2e::{client_builder, document, Harness, API_KEY, WORKSPACE_ID};
 
 #[test]
 fn debug_never_shows_the_api_key() {
@@ -81,8 +82,7 @@ fn bad_configuration_is_refused_before_any_request() {
 #[tokio::test]
 async fn user_agent_and_auth_headers_are_sent() {
     let harness = Harness::start().await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(harness.server.base_url())
+    let client = client_builder(harness.server.base_url())
         .user_agent("tests/1.0")
         .build()
         .expect("client");
@@ -104,17 +104,15 @@ async fn user_agent_and_auth_headers_are_sent() {
 #[tokio::test]
 async fn a_slow_server_is_a_timeout() {
     let harness = Harness::start().await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(harness.server.base_url())
-        .timeout(Duration::from_millis(200))
+    let client = client_builder(harness.server.base_url())
+        .timeout(Duration::from_millis(100))
         .build()
         .expect("client");
     let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).delay(Duration::from_secs(3)).body("[]");
-        })
+        .answer_in_turn(
+            &Route::of("listAgents", &[]).delayed(Duration::from_secs(1)),
+            vec![Answer::json(200, "[]")],
+        )
         .await;
     let error = client.list_agents().await.expect_err("times out");
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
@@ -128,8 +126,7 @@ async fn a_closed_port_is_a_transport_error() {
         .local_addr()
         .expect("addr")
         .port();
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(format!("http://127.0.0.1:{port}"))
+    let client = client_builder(format!("http://127.0.0.1:{port}"))
         .build()
         .expect("client");
     let error = client.get_agent("agent-1").await.expect_err("refused");
@@ -141,13 +138,10 @@ async fn a_closed_port_is_a_transport_error() {
 async fn get_agent_answering(body: Value) -> Result<types::Agent, Error> {
     let harness = Harness::start().await;
     let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.path("/v1/api/agents/agent-1");
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        })
+        .answer_in_turn(
+            &Route::of("getAgent", &["agent-1"]),
+            vec![Answer::json(200, body.to_string())],
+        )
         .await;
     harness
         .client
@@ -181,13 +175,10 @@ async fn extra_fields_and_unknown_values_still_decode() {
 async fn a_201_answer_decodes_like_200() {
     let harness = Harness::start().await;
     let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.path("/v1/api/agents");
-            then.status(201)
-                .header("content-type", "application/json")
-                .body(r#"{"_id": "agent-9"}"#);
-        })
+        .answer_in_turn(
+            &Route::of("createAgent", &[]),
+            vec![Answer::json(201, r#"{"_id": "agent-9"}"#)],
+        )
         .await;
     let body = AgentCreate::new(
         "Front Desk",

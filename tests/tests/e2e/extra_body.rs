@@ -4,19 +4,18 @@
 //! `with_extra_headers` (the client's own headers refused).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use httpmock::{HttpMockRequest, MockServer};
 use serde_json::{json, Value};
 use trillet::batch_upload::Csv;
 use trillet::retry::RetryPolicy;
 use trillet::types;
 use trillet::uploads::Document;
-use trillet::{Client, Error};
+use trillet::Error;
+use trillet_e2e::answers::{answer_in_turn, Answer, Route};
 use trillet_e2e::logs::{capture_logs, logged};
-use trillet_e2e::{path_of, response_examples, Expect, Harness, API_KEY, WORKSPACE_ID};
+use trillet_e2e::{client_builder, response_examples, Expect, Harness, API_KEY};
 
 /// The value of a header of a received request.
 fn header(request: &HttpMockRequest, name: &str) -> Option<String> {
@@ -211,30 +210,16 @@ async fn a_put_answered_503_then_200_sends_the_same_merged_body_twice() {
         .into_iter()
         .next()
         .expect("a success example");
-    let served = Arc::new(AtomicUsize::new(0));
-    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let sink = bodies.clone();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("PUT")
-                .path(path_of("updateAgent", &["agent-1"]))
-                .header("x-api-key", API_KEY);
-            then.respond_with(move |request: &HttpMockRequest| {
-                sink.lock().expect("lock").push(request.body_ref().to_vec());
-                let (status, body) = match served.fetch_add(1, Ordering::SeqCst) {
-                    0 => (503, r#"{"error": "busy"}"#.to_string()),
-                    _ => (200, ok.to_string()),
-                };
-                HttpMockResponse::builder()
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .build()
-            });
-        })
-        .await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
+    let answered = answer_in_turn(
+        &server,
+        &Route::of("updateAgent", &["agent-1"]),
+        vec![
+            Answer::json(503, r#"{"error": "busy"}"#),
+            Answer::json(200, ok.to_string()),
+        ],
+    )
+    .await;
+    let client = client_builder(server.base_url())
         .retry_policy(
             RetryPolicy::new()
                 .with_max_retries(2)
@@ -254,8 +239,15 @@ async fn a_put_answered_503_then_200_sends_the_same_merged_body_twice() {
         .update_agent("agent-1", &body)
         .await
         .expect("the second attempt succeeds");
-    mock.assert_calls_async(2).await;
-    let bodies = bodies.lock().expect("lock");
+    answered.mock.assert_calls_async(2).await;
+    for request in answered.requests() {
+        assert_eq!(
+            header(&request, "x-api-key").as_deref(),
+            Some(API_KEY),
+            "every attempt is authenticated"
+        );
+    }
+    let bodies = answered.bodies();
     assert_eq!(bodies[0], bodies[1], "the retry sends the same bytes");
     let sent: Value = serde_json::from_slice(&bodies[1]).expect("JSON");
     assert_eq!(

@@ -16,7 +16,7 @@ use trillet::types::{InitiateCallRequest, ListCallHistoryQuery, SendCallRequest}
 use trillet::{Client, ClientBuilder, Error};
 use trillet_e2e::fault_server::{Fault, FaultServer, Reply};
 use trillet_e2e::logs::{capture_logs, logged};
-use trillet_e2e::{API_KEY, WORKSPACE_ID};
+use trillet_e2e::{path_of, API_KEY, WORKSPACE_ID};
 
 /// The number the servers echo back, in the spellings people and systems write it.
 const SPELLINGS: [&str; 9] = [
@@ -195,7 +195,7 @@ fn rows() -> Vec<Row> {
             script: |other| {
                 vec![redirect(
                     307,
-                    &format!("{other}/v1/api/agents/agent_1?token=x"),
+                    &format!("{other}{}?token=x", path_of("getAgent", &["agent_1"])),
                 )]
             },
             tune: same,
@@ -206,7 +206,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "GET redirected on the same host: not followed either",
             call: Operation::GetAgent,
-            script: |_| vec![redirect(308, "/v1/api/agents/agent_2")],
+            script: |_| vec![redirect(308, &path_of("getAgent", &["agent_2"]))],
             tune: same,
             outcome: "Redirect 308 to same host",
             requests: Some(1),
@@ -215,7 +215,12 @@ fn rows() -> Vec<Row> {
         Row {
             name: "call-placing POST redirected (307) to another host: body and key stay",
             call: Operation::SendCall,
-            script: |other| vec![redirect(307, &format!("{other}/v1/api/calls/call"))],
+            script: |other| {
+                vec![redirect(
+                    307,
+                    &format!("{other}{}", path_of("sendCall", &[])),
+                )]
+            },
             tune: same,
             outcome: "Redirect 307 to localhost",
             requests: Some(1),
@@ -242,7 +247,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "a 307 loop sends the call-placing POST once",
             call: Operation::SendCall,
-            script: |_| vec![redirect(307, "/v1/api/calls/call")],
+            script: |_| vec![redirect(307, &path_of("sendCall", &[]))],
             tune: same,
             outcome: "Redirect 307 to same host",
             requests: Some(1),

@@ -22,7 +22,7 @@ const ONE_NUMBER_CSV: &str = "phone_number\n+14155551234\n";
 
 /// The operation a row calls.
 #[derive(Clone, Copy, Debug)]
-enum Call {
+enum Operation {
     /// `getBatchProgress` of `batch_1`: a `GET`.
     GetBatchProgress,
     /// `sendCall`: places a call.
@@ -33,27 +33,27 @@ enum Call {
     ValidateBatchCsv(&'static str),
 }
 
-impl Call {
+impl Operation {
     /// Where the server answers it, from the spec.
     fn route(self) -> Route {
         match self {
-            Call::GetBatchProgress => Route::of("getBatchProgress", &["batch_1"]),
-            Call::SendCall => Route::of("sendCall", &[]),
-            Call::StartBatch(_) => Route::of("startBatch", &[]),
-            Call::ValidateBatchCsv(_) => Route::of("validateBatchCsv", &[]),
+            Operation::GetBatchProgress => Route::of("getBatchProgress", &["batch_1"]),
+            Operation::SendCall => Route::of("sendCall", &[]),
+            Operation::StartBatch(_) => Route::of("startBatch", &[]),
+            Operation::ValidateBatchCsv(_) => Route::of("validateBatchCsv", &[]),
         }
     }
 
     /// Makes the call; [`describe`]s what came out.
     async fn run(self, client: &Client) -> String {
         match self {
-            Call::GetBatchProgress => describe(
+            Operation::GetBatchProgress => describe(
                 client
                     .get_batch_progress("batch_1")
                     .await
                     .map(|p| format!("total {:?}", p.total)),
             ),
-            Call::SendCall => {
+            Operation::SendCall => {
                 let number: E164PhoneNumber = "+14155551234".parse().expect("E.164");
                 describe(
                     client
@@ -62,13 +62,13 @@ impl Call {
                         .map(|placed| format!("callId {:?}", placed.call_id)),
                 )
             }
-            Call::StartBatch(csv) => describe(
+            Operation::StartBatch(csv) => describe(
                 client
                     .start_batch(Csv::from_bytes(csv), &StartBatch::new("agent-1"))
                     .await
                     .map(|started| format!("batchId {:?}", started.batch_id)),
             ),
-            Call::ValidateBatchCsv(csv) => describe(
+            Operation::ValidateBatchCsv(csv) => describe(
                 client
                     .validate_batch_csv(Csv::from_bytes(csv))
                     .await
@@ -108,7 +108,7 @@ enum Server {
 /// One scenario: the server, the call, the client's settings and what must come out.
 struct Row {
     name: &'static str,
-    call: Call,
+    call: Operation,
     /// The server, made when the row runs (its dates are "from now").
     server: fn() -> Server,
     /// Retries of the client (with short backoff steps: 20 to 80 ms).
@@ -172,7 +172,7 @@ fn rfc3339_in(seconds: u64) -> String {
 }
 
 /// A row with the defaults: two retries, no other setting, no wait, no body to look for.
-fn row(name: &'static str, call: Call, server: fn() -> Server) -> Row {
+fn row(name: &'static str, call: Operation, server: fn() -> Server) -> Row {
     Row {
         name,
         call,
@@ -188,7 +188,7 @@ fn row(name: &'static str, call: Call, server: fn() -> Server) -> Row {
 }
 
 fn rows() -> Vec<Row> {
-    use Call::*;
+    use Operation::*;
     use Server::*;
     vec![
         Row {
