@@ -8,6 +8,7 @@ use trillet::models::{llm, tts, voice};
 use trillet::types::{self, AgentCreate, CallFlowDirection, TtsModelCreate};
 use trillet::{Client, Error};
 use trillet_e2e::answers::{Answer, Route};
+use trillet_e2e::clock::with_fast_clock;
 use trillet_e2e::{client_builder, document, Harness, API_KEY, WORKSPACE_ID};
 
 #[test]
@@ -103,35 +104,44 @@ async fn user_agent_and_auth_headers_are_sent() {
 
 #[tokio::test]
 async fn a_slow_server_is_a_timeout() {
-    let harness = Harness::start().await;
-    let client = client_builder(harness.server.base_url())
-        .timeout(Duration::from_millis(100))
-        .build()
-        .expect("client");
-    let _mock = harness
-        .answer_in_turn(
-            &Route::of("listAgents", &[]).delayed(Duration::from_secs(1)),
-            vec![Answer::json(200, "[]")],
-        )
-        .await;
-    let error = client.list_agents().await.expect_err("times out");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
-    assert!(error.is_retryable());
+    // The client's default retries: their backoffs pass on the fast clock, and so do the
+    // attempts' 200 ms, while the server's second is real.
+    with_fast_clock(async {
+        let harness = Harness::start().await;
+        let client = client_builder(harness.server.base_url())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let _mock = harness
+            .answer_in_turn(
+                &Route::of("listAgents", &[]).delayed(Duration::from_secs(1)),
+                vec![Answer::json(200, "[]")],
+            )
+            .await;
+        let error = client.list_agents().await.expect_err("times out");
+        assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+        assert!(error.is_retryable());
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_closed_port_is_a_transport_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let client = client_builder(format!("http://127.0.0.1:{port}"))
-        .build()
-        .expect("client");
-    let error = client.get_agent("agent-1").await.expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    assert!(error.status().is_none());
+    // The client's default retries of a refused connection wait on the fast clock.
+    with_fast_clock(async {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let client = client_builder(format!("http://127.0.0.1:{port}"))
+            .build()
+            .expect("client");
+        let error = client.get_agent("agent-1").await.expect_err("refused");
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        assert!(error.status().is_none());
+    })
+    .await;
 }
 
 /// Answers `getAgent` with `body`.

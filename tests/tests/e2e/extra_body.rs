@@ -15,7 +15,7 @@ use trillet::uploads::Document;
 use trillet::Error;
 use trillet_e2e::answers::{answer_in_turn, Answer, Route};
 use trillet_e2e::logs::{capture_logs, logged};
-use trillet_e2e::{client_builder, response_examples, Expect, Harness, API_KEY};
+use trillet_e2e::{client_builder, operation, response_examples, Expect, Harness, API_KEY};
 
 /// The value of a header of a received request.
 fn header(request: &HttpMockRequest, name: &str) -> Option<String> {
@@ -271,11 +271,12 @@ async fn extra_body_fields_on_a_request_without_a_json_body_are_refused_before_s
         .expect("an object");
     let no_body = "it has no request body";
     let multipart = "its body is multipart/form-data";
+    let (method, template) = operation("getAgent");
     assert_refused(
         client.get_agent("agent-1").await,
         &[
             "systemPrompt",
-            "getAgent (GET /v1/api/agents/{agentId})",
+            &format!("getAgent ({method} {template})"),
             no_body,
         ],
     );

@@ -688,58 +688,73 @@ fn leaks(text: &str) -> Vec<String> {
     found
 }
 
+/// Runs one row on its own two servers; returns what went wrong.
+async fn check(row: Row) -> Vec<String> {
+    let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
+    let server = FaultServer::start((row.script)(&elsewhere.other_host_url())).await;
+    let client = client(&server, row.tune);
+    let result = run(&client, row.call).await;
+    let outcome = describe(&result);
+    let requests = server.hits().len();
+    let mut problems = Vec::new();
+    if outcome != row.outcome {
+        problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
+    }
+    match row.requests {
+        Some(expected) if requests != expected => {
+            problems.push(format!("{requests} requests, expected {expected}"))
+        }
+        None if !(3..=8).contains(&requests) => problems.push(format!(
+            "{requests} requests within the deadline, expected 3 to 8"
+        )),
+        _ => {}
+    }
+    if let Some(expected) = row.connections {
+        let connections = server.connections();
+        if connections != expected {
+            problems.push(format!("{connections} connections, expected {expected}"));
+        }
+    }
+    if !elsewhere.hits().is_empty() || elsewhere.connections() > 0 {
+        problems.push(format!(
+            "the other host was reached: {:?}",
+            elsewhere.hits()
+        ));
+    }
+    if let Err(error) = &result {
+        let line = error.to_string();
+        if line.contains('\n') || line.chars().count() > MAX_DISPLAY {
+            problems.push(format!(
+                "Display is not one short line ({} chars)",
+                line.len()
+            ));
+        }
+        for leak in leaks(&printed(error)) {
+            problems.push(format!("the error shows {leak}: {}", printed(error)));
+        }
+    }
+    problems
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_safe_client_against_misbehaving_servers() {
     capture_logs();
+    // The rows run side by side, each against its own servers: the suite waits for the
+    // slowest row (real stalls, timeouts and deadlines), not for their sum.
+    let mut running = tokio::task::JoinSet::new();
+    for (index, row) in rows().into_iter().enumerate() {
+        let name = row.name;
+        running.spawn(async move { (index, name, check(row).await) });
+    }
     let mut failures = Vec::new();
-    for row in rows() {
-        let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
-        let server = FaultServer::start((row.script)(&elsewhere.other_host_url())).await;
-        let client = client(&server, row.tune);
-        let result = run(&client, row.call).await;
-        let outcome = describe(&result);
-        let requests = server.hits().len();
-        let mut problems = Vec::new();
-        if outcome != row.outcome {
-            problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
-        }
-        match row.requests {
-            Some(expected) if requests != expected => {
-                problems.push(format!("{requests} requests, expected {expected}"))
-            }
-            None if !(3..=8).contains(&requests) => problems.push(format!(
-                "{requests} requests within the deadline, expected 3 to 8"
-            )),
-            _ => {}
-        }
-        if let Some(expected) = row.connections {
-            let connections = server.connections();
-            if connections != expected {
-                problems.push(format!("{connections} connections, expected {expected}"));
-            }
-        }
-        if !elsewhere.hits().is_empty() || elsewhere.connections() > 0 {
-            problems.push(format!(
-                "the other host was reached: {:?}",
-                elsewhere.hits()
-            ));
-        }
-        if let Err(error) = &result {
-            let line = error.to_string();
-            if line.contains('\n') || line.chars().count() > MAX_DISPLAY {
-                problems.push(format!(
-                    "Display is not one short line ({} chars)",
-                    line.len()
-                ));
-            }
-            for leak in leaks(&printed(error)) {
-                problems.push(format!("the error shows {leak}: {}", printed(error)));
-            }
-        }
+    while let Some(done) = running.join_next().await {
+        let (index, name, problems) = done.expect("the row ran to its end");
         if !problems.is_empty() {
-            failures.push(format!("{}:\n  {}", row.name, problems.join("\n  ")));
+            failures.push((index, format!("{name}:\n  {}", problems.join("\n  "))));
         }
     }
+    failures.sort();
+    let mut failures: Vec<String> = failures.into_iter().map(|(_, text)| text).collect();
     let logged = logged();
     for leak in leaks(&logged) {
         failures.push(format!("the logs show {leak}"));
