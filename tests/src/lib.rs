@@ -1,6 +1,8 @@
 //! Helpers of the end-to-end tests: a [`Harness`] (an httpmock server and a client pointed
-//! at it), expectations taken from the spec itself ([`Expect`]), and the JSON comparisons
-//! of the round-trip checks ([`lost_fields`]).
+//! at it), expectations taken from the spec itself ([`Expect`]), mocks answering in turn
+//! ([`answers`]), the fast clock of the tests that wait ([`clock`]), the process's log
+//! capture ([`logs`]), a scripted misbehaving server ([`fault_server`]), and the JSON
+//! comparisons of the round-trip checks ([`lost_fields`]).
 //!
 //! Everything about an operation (method, path, response example) is read from the
 //! embedded spec through `trillet_spec`, never copied into a test.
@@ -33,6 +35,13 @@ pub fn spec() -> &'static SpecValidator {
 /// a test reads README text).
 pub fn readme() -> &'static str {
     include_str!("../../README.md")
+}
+
+/// Whether `error` is the client refusing a request before sending it (a bad argument, a
+/// file over the limit, extras it cannot merge). The one place the tests name the
+/// variant: `trillet::Error::InvalidRequest` today.
+pub fn is_refused_before_sending(error: &trillet::Error) -> bool {
+    matches!(error, trillet::Error::InvalidRequest(_))
 }
 
 /// The spec as JSON.
@@ -216,7 +225,7 @@ impl Harness {
     /// Starts a server and its client, which sends every request once (no retries).
     pub async fn start() -> Harness {
         let server = MockServer::start_async().await;
-        // Each mock here answers once: retries have their own tests (`tests/retries.rs`).
+        // Each mock here answers once: retries have their own tests (`tests/e2e/retries.rs`).
         let client = client_builder(server.base_url())
             .max_retries(0)
             .build()

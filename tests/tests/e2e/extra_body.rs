@@ -15,7 +15,10 @@ use trillet::uploads::Document;
 use trillet::Error;
 use trillet_e2e::answers::{answer_in_turn, Answer, Route};
 use trillet_e2e::logs::{capture_logs, logged};
-use trillet_e2e::{client_builder, operation, response_examples, Expect, Harness, API_KEY};
+use trillet_e2e::{
+    client_builder, is_refused_before_sending, operation, response_examples, Expect, Harness,
+    API_KEY,
+};
 
 /// The value of a header of a received request.
 fn header(request: &HttpMockRequest, name: &str) -> Option<String> {
@@ -38,15 +41,16 @@ fn sent_json(request: &HttpMockRequest) -> Value {
     serde_json::from_slice(body).expect("the body is JSON")
 }
 
-/// `result` is an [`Error::InvalidRequest`] whose message has every one of `parts`.
+/// `result` is a refusal before sending ([`is_refused_before_sending`]) whose message has
+/// every one of `parts`.
 fn assert_refused<T>(result: Result<T, Error>, parts: &[&str]) -> String {
     let error = match result {
         Ok(_) => panic!("expected a refusal naming {parts:?}"),
         Err(error) => error,
     };
     assert!(
-        matches!(error, Error::InvalidRequest(_)),
-        "not InvalidRequest: {error:?}"
+        is_refused_before_sending(&error),
+        "not refused before sending: {error:?}"
     );
     let message = error.to_string();
     for part in parts {
