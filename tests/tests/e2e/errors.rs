@@ -258,6 +258,6 @@ async fn generated_and_hand_written_operations_decode_errors_the_same_way() {
             "400 Bad Request: Invalid configuration (Agent has no phone number configured)",
             "{call:?}"
         );
-        mock.mock.assert_calls_async(1).await;
+        assert_eq!(mock.mock.calls_async().await, 1, "{call:?}: requests");
     }
 }

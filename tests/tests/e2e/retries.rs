@@ -456,7 +456,11 @@ async fn check(row: Row) {
         return;
     };
     // httpmock counts a request when it arrives, before a slow answer.
-    answered.mock.assert_calls_async(requests).await;
+    assert_eq!(
+        answered.mock.calls_async().await,
+        requests,
+        "{name}: requests received"
+    );
     let bodies = answered.bodies();
     assert!(
         bodies.windows(2).all(|pair| pair[0] == pair[1]),
