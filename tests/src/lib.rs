@@ -1,11 +1,16 @@
 //! Helpers of the end-to-end tests: a [`Harness`] (an httpmock server and a client pointed
-//! at it), expectations taken from the spec itself ([`Expect`]), and the JSON comparisons
-//! of the round-trip checks ([`lost_fields`]).
+//! at it), expectations taken from the spec itself ([`Expect`]), mocks answering in turn
+//! ([`answers`]), the fast clock of the tests that wait ([`clock`]), the process's log
+//! capture ([`logs`]), a scripted misbehaving server ([`fault_server`]), and the JSON
+//! comparisons of the round-trip checks ([`lost_fields`]).
 //!
 //! Everything about an operation (method, path, response example) is read from the
 //! embedded spec through `trillet_spec`, never copied into a test.
 
+pub mod answers;
+pub mod clock;
 pub mod fault_server;
+pub mod logs;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -24,6 +29,19 @@ pub const WORKSPACE_ID: &str = "6764d172953253138a3a70f4";
 /// The spec's validator.
 pub fn spec() -> &'static SpecValidator {
     SpecValidator::embedded()
+}
+
+/// The workspace's `README.md`, as the tests that check its tables read it (the one place
+/// a test reads README text).
+pub fn readme() -> &'static str {
+    include_str!("../../README.md")
+}
+
+/// Whether `error` is the client refusing a request before sending it (a bad argument, a
+/// file over the limit, extras it cannot merge). The one place the tests name the
+/// variant: `trillet::Error::InvalidRequest` today.
+pub fn is_refused_before_sending(error: &trillet::Error) -> bool {
+    matches!(error, trillet::Error::InvalidRequest(_))
 }
 
 /// The spec as JSON.
@@ -45,6 +63,33 @@ pub fn operation(operation_id: &str) -> (String, String) {
         }
     }
     panic!("no operation {operation_id} in the spec")
+}
+
+/// The concrete path of an operation of the spec, its parameters filled in order.
+pub fn path_of(operation_id: &str, values: &[&str]) -> String {
+    let (_, template) = operation(operation_id);
+    let mut path = String::new();
+    let mut rest = template.as_str();
+    let mut values = values.iter();
+    while let Some(start) = rest.find('{') {
+        path.push_str(&rest[..start]);
+        path.push_str(values.next().unwrap_or_else(|| {
+            panic!("{operation_id}: a value for every parameter of {template}")
+        }));
+        let end = rest.find('}').expect("a closing brace");
+        rest = &rest[end + 1..];
+    }
+    assert!(
+        values.next().is_none(),
+        "{operation_id}: more values than the parameters of {template}"
+    );
+    path.push_str(rest);
+    path
+}
+
+/// A client builder with [`API_KEY`] and [`WORKSPACE_ID`], pointed at `base_url`.
+pub fn client_builder(base_url: impl Into<String>) -> trillet::ClientBuilder {
+    Client::builder(API_KEY, WORKSPACE_ID).base_url(base_url)
 }
 
 /// The operation's documented success status (its one `2XX` response; `201` for
@@ -180,13 +225,21 @@ impl Harness {
     /// Starts a server and its client, which sends every request once (no retries).
     pub async fn start() -> Harness {
         let server = MockServer::start_async().await;
-        // Each mock here answers once: retries have their own tests (`tests/retries.rs`).
-        let client = Client::builder(API_KEY, WORKSPACE_ID)
-            .base_url(server.base_url())
+        // Each mock here answers once: retries have their own tests (`tests/e2e/retries.rs`).
+        let client = client_builder(server.base_url())
             .max_retries(0)
             .build()
             .expect("client");
         Harness { server, client }
+    }
+
+    /// Mocks `route`, answering with `answers` in turn ([`answers::answer_in_turn`]).
+    pub async fn answer_in_turn(
+        &self,
+        route: &answers::Route,
+        answers: Vec<answers::Answer>,
+    ) -> answers::Answered<'_> {
+        answers::answer_in_turn(&self.server, route, answers).await
     }
 
     /// Mocks one operation as `expect` describes; the returned [`Expectation`] checks what

@@ -1,7 +1,6 @@
 //! Following a batch to its end, walking every page of its calls, and the local check of
 //! its CSV, over real HTTP.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,11 +12,12 @@ use trillet::batch_wait::{BatchSnapshot, BatchState, BatchWaitOptions};
 use trillet::preflight::CsvProblemKind;
 use trillet::types::BatchCallStatusFilter;
 use trillet::{Client, Error};
-use trillet_e2e::{API_KEY, WORKSPACE_ID};
+use trillet_e2e::answers::{answer_in_turn, Answer, Answered, Route};
+use trillet_e2e::clock::with_fast_clock;
+use trillet_e2e::{client_builder, path_of};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
+    client_builder(server.base_url())
         .max_retries(0)
         .build()
         .expect("client")
@@ -36,163 +36,186 @@ fn progress(status: &str, is_complete: bool, completed: u64, total: u64) -> Valu
     })
 }
 
-/// Mocks `getBatchProgress` of `batch_1` answering `answers` in turn (the last repeated);
-/// returns how many polls arrived.
-async fn progress_answers(server: &MockServer, answers: Vec<(u16, Value)>) -> Arc<AtomicUsize> {
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = served.clone();
-    server
-        .mock_async(move |when, then| {
-            when.method("GET")
-                .path("/v1/api/batch-calls/batch_1/status");
-            then.respond_with(move |_: &HttpMockRequest| {
-                let n = count.fetch_add(1, Ordering::SeqCst);
-                let (status, body) = &answers[n.min(answers.len() - 1)];
-                HttpMockResponse::builder()
-                    .status(*status)
-                    .header("content-type", "application/json")
-                    .body(body.to_string())
-                    .build()
-            });
-        })
-        .await;
-    served
+/// Mocks `getBatchProgress` of `batch_1` answering `answers` in turn (the last repeated).
+async fn progress_answers(server: &MockServer, answers: Vec<(u16, Value)>) -> Answered<'_> {
+    let answers = answers
+        .into_iter()
+        .map(|(status, body)| Answer::json(status, body.to_string()))
+        .collect();
+    answer_in_turn(
+        server,
+        &Route::of("getBatchProgress", &["batch_1"]),
+        answers,
+    )
+    .await
 }
 
 fn quick() -> BatchWaitOptions {
     BatchWaitOptions::new().poll_interval(Duration::from_millis(20))
 }
 
-#[tokio::test]
-async fn wait_for_batch_polls_until_completed_and_reports_every_snapshot() {
-    let server = MockServer::start_async().await;
-    let polls = progress_answers(
-        &server,
-        vec![
-            (200, progress("queued", false, 0, 3)),
-            (200, progress("processing", false, 1, 3)),
-            (200, progress("mystery_new_status", false, 2, 3)),
-            (200, progress("completed", true, 3, 3)),
-        ],
-    )
-    .await;
-    let seen: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let sink = seen.clone();
-    let last = client(&server)
-        .wait_for_batch(
-            "batch_1",
-            quick().on_progress(move |s| sink.lock().expect("lock").push(s.completed)),
-        )
-        .await
-        .expect("completes");
-    assert_eq!(last.state(), BatchState::Completed);
-    assert_eq!((last.completed, last.total), (3, 3));
-    assert_eq!(
-        *seen.lock().expect("lock"),
-        [0, 1, 2, 3],
-        "unknown statuses keep polling"
-    );
-    assert_eq!(polls.load(Ordering::SeqCst), 4);
+/// How a wait must end: in this state, or with an error of this status.
+#[derive(Debug, PartialEq)]
+enum End {
+    State(BatchState),
+    /// Done (`isComplete`), whatever the state.
+    Done,
+    Status(u16),
 }
 
-#[tokio::test]
-async fn is_complete_true_ends_the_wait_whatever_the_status() {
-    let server = MockServer::start_async().await;
-    let polls = progress_answers(&server, vec![(200, progress("processing", true, 3, 3))]).await;
-    let last = client(&server)
-        .wait_for_batch("batch_1", quick())
-        .await
-        .expect("done");
-    assert!(last.is_done());
-    assert_eq!(polls.load(Ordering::SeqCst), 1);
+/// One wait: the progress answers in turn, how it ends, the polls it takes, and the
+/// `completed` counts the progress function sees.
+struct WaitRow {
+    name: &'static str,
+    answers: Vec<(u16, Value)>,
+    end: End,
+    polls: Option<usize>,
+    seen: Option<&'static [u64]>,
 }
 
-#[tokio::test]
-async fn cancelled_and_failed_batches_end_the_wait() {
-    for (status, state) in [
-        ("cancelled", BatchState::Cancelled),
-        ("failed", BatchState::Failed),
-    ] {
-        let server = MockServer::start_async().await;
-        progress_answers(
-            &server,
-            vec![
+fn wait_rows() -> Vec<WaitRow> {
+    vec![
+        WaitRow {
+            name: "polls until completed and reports every snapshot; unknown statuses keep polling",
+            answers: vec![
+                (200, progress("queued", false, 0, 3)),
                 (200, progress("processing", false, 1, 3)),
-                (200, progress(status, false, 1, 3)),
+                (200, progress("mystery_new_status", false, 2, 3)),
+                (200, progress("completed", true, 3, 3)),
             ],
-        )
-        .await;
-        let last = client(&server)
-            .wait_for_batch("batch_1", quick())
-            .await
-            .expect("ends");
-        assert_eq!(last.state(), state);
-    }
+            end: End::State(BatchState::Completed),
+            polls: Some(4),
+            seen: Some(&[0, 1, 2, 3]),
+        },
+        WaitRow {
+            name: "isComplete true ends the wait whatever the status",
+            answers: vec![(200, progress("processing", true, 3, 3))],
+            end: End::Done,
+            polls: Some(1),
+            seen: None,
+        },
+        WaitRow {
+            name: "a cancelled batch ends the wait",
+            answers: vec![
+                (200, progress("processing", false, 1, 3)),
+                (200, progress("cancelled", false, 1, 3)),
+            ],
+            end: End::State(BatchState::Cancelled),
+            polls: None,
+            seen: None,
+        },
+        WaitRow {
+            name: "a failed batch ends the wait",
+            answers: vec![
+                (200, progress("processing", false, 1, 3)),
+                (200, progress("failed", false, 1, 3)),
+            ],
+            end: End::State(BatchState::Failed),
+            polls: None,
+            seen: None,
+        },
+        WaitRow {
+            name: "a transient poll error keeps polling",
+            answers: vec![
+                (503, json!({"error": "busy"})),
+                (200, progress("completed", true, 3, 3)),
+            ],
+            end: End::State(BatchState::Completed),
+            polls: Some(2),
+            seen: None,
+        },
+        WaitRow {
+            name: "another poll error ends the wait",
+            answers: vec![(404, json!({"error": "Batch not found", "id": "batch_1"}))],
+            end: End::Status(404),
+            polls: None,
+            seen: None,
+        },
+    ]
+}
+
+#[tokio::test]
+async fn wait_for_batch_ends_as_the_progress_says() {
+    with_fast_clock(async {
+        for row in wait_rows() {
+            let name = row.name;
+            let server = MockServer::start_async().await;
+            let polls = progress_answers(&server, row.answers).await;
+            let seen: Arc<Mutex<Vec<u64>>> = Arc::default();
+            let sink = seen.clone();
+            let result = client(&server)
+                .wait_for_batch(
+                    "batch_1",
+                    quick().on_progress(move |s| sink.lock().expect("lock").push(s.completed)),
+                )
+                .await;
+            match (&row.end, result) {
+                (End::State(state), Ok(last)) => {
+                    assert_eq!(last.state(), *state, "{name}: state");
+                    if *state == BatchState::Completed {
+                        assert_eq!((last.completed, last.total), (3, 3), "{name}: counts");
+                    }
+                }
+                (End::Done, Ok(last)) => assert!(last.is_done(), "{name}: done"),
+                (End::Status(status), Err(error)) => assert_eq!(
+                    error.status().map(|s| s.as_u16()),
+                    Some(*status),
+                    "{name}: status"
+                ),
+                (end, result) => panic!("{name}: expected {end:?}, got {result:?}"),
+            }
+            if let Some(polls_expected) = row.polls {
+                assert_eq!(polls.count(), polls_expected, "{name}: polls");
+            }
+            if let Some(expected) = row.seen {
+                assert_eq!(
+                    *seen.lock().expect("lock"),
+                    expected,
+                    "{name}: snapshots seen"
+                );
+            }
+        }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_deadline_ends_the_wait_with_the_last_snapshot() {
-    let server = MockServer::start_async().await;
-    progress_answers(&server, vec![(200, progress("processing", false, 1, 3))]).await;
-    let error = client(&server)
-        .wait_for_batch("batch_1", quick().deadline(Duration::from_millis(200)))
-        .await
-        .expect_err("still running");
-    let Error::BatchDeadline {
-        batch_id,
-        waited,
-        last,
-    } = &error
-    else {
-        panic!("expected BatchDeadline, got {error:?}");
-    };
-    assert_eq!(batch_id, "batch_1");
-    assert_eq!(*waited, Duration::from_millis(200));
-    assert_eq!(last.as_deref().map(|s| s.completed), Some(1));
-    assert_eq!(error.last_snapshot().map(BatchSnapshot::finished), Some(1));
-    assert!(
-        error.to_string().starts_with(
-            "batch batch_1 still running after 0.2 s; last progress processing: 1 completed"
-        ),
-        "{error}"
-    );
-}
-
-#[tokio::test]
-async fn transient_poll_errors_keep_polling_and_others_end_the_wait() {
-    let server = MockServer::start_async().await;
-    let polls = progress_answers(
-        &server,
-        vec![
-            (503, json!({"error": "busy"})),
-            (200, progress("completed", true, 3, 3)),
-        ],
-    )
+    // The waiter reads tokio's clock: the 200 ms pass on the fast clock.
+    with_fast_clock(async {
+        let server = MockServer::start_async().await;
+        let _polls =
+            progress_answers(&server, vec![(200, progress("processing", false, 1, 3))]).await;
+        let error = client(&server)
+            .wait_for_batch("batch_1", quick().deadline(Duration::from_millis(200)))
+            .await
+            .expect_err("still running");
+        let Error::BatchDeadline {
+            batch_id,
+            waited,
+            last,
+        } = &error
+        else {
+            panic!("expected BatchDeadline, got {error:?}");
+        };
+        assert_eq!(batch_id, "batch_1");
+        assert_eq!(*waited, Duration::from_millis(200));
+        assert_eq!(last.as_deref().map(|s| s.completed), Some(1));
+        assert_eq!(error.last_snapshot().map(BatchSnapshot::finished), Some(1));
+        assert!(
+            error.to_string().starts_with(
+                "batch batch_1 still running after 0.2 s; last progress processing: 1 completed"
+            ),
+            "{error}"
+        );
+    })
     .await;
-    let last = client(&server)
-        .wait_for_batch("batch_1", quick())
-        .await
-        .expect("completes after a 503");
-    assert_eq!(last.state(), BatchState::Completed);
-    assert_eq!(polls.load(Ordering::SeqCst), 2);
-
-    let server = MockServer::start_async().await;
-    progress_answers(
-        &server,
-        vec![(404, json!({"error": "Batch not found", "id": "batch_1"}))],
-    )
-    .await;
-    let error = client(&server)
-        .wait_for_batch("batch_1", quick())
-        .await
-        .expect_err("unknown batch");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
 }
 
 #[tokio::test]
 async fn watch_batch_streams_snapshots_and_ends_after_the_final_one() {
     let server = MockServer::start_async().await;
-    progress_answers(
+    let _polls = progress_answers(
         &server,
         vec![
             (200, progress("processing", false, 1, 2)),
@@ -224,7 +247,8 @@ async fn pages(
     let total_pages = pages.len();
     server
         .mock_async(move |when, then| {
-            when.method("GET").path("/v1/api/batch-calls/batch_1/calls");
+            when.method("GET")
+                .path(path_of("listBatchCalls", &["batch_1"]));
             then.respond_with(move |request: &HttpMockRequest| {
                 let mut query = request.query_params();
                 query.sort();
@@ -343,14 +367,12 @@ async fn a_server_that_always_says_has_next_stops_at_an_empty_page() {
 #[tokio::test]
 async fn a_page_that_fails_ends_the_stream_with_its_error() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method("GET").path("/v1/api/batch-calls/batch_1/calls");
-            then.status(404)
-                .header("content-type", "application/json")
-                .body(r#"{"error": "Batch not found"}"#);
-        })
-        .await;
+    let _mock = answer_in_turn(
+        &server,
+        &Route::of("listBatchCalls", &["batch_1"]),
+        vec![Answer::json(404, r#"{"error": "Batch not found"}"#)],
+    )
+    .await;
     let mut calls = client(&server).batch_calls("batch_1", BatchCallsQuery::all());
     let error = calls.next().await.expect("an item").expect_err("a 404");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -393,21 +415,19 @@ async fn start_batch_refuses_a_bad_csv_locally_and_sends_nothing() {
 #[tokio::test]
 async fn start_batch_without_preflight_leaves_the_check_to_the_api() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("POST").path("/v1/api/batch-calls");
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(r#"{"batchId": "batch_1"}"#);
-        })
-        .await;
+    let mock = answer_in_turn(
+        &server,
+        &Route::of("startBatch", &[]),
+        vec![Answer::json(200, r#"{"batchId": "batch_1"}"#)],
+    )
+    .await;
     let csv = Csv::from_bytes("phone_number\nnot-a-number\n");
     let started = client(&server)
         .start_batch(csv, &StartBatch::new("agent-1").without_preflight())
         .await
         .expect("sent as is");
     assert_eq!(started.batch_id.as_deref(), Some("batch_1"));
-    mock.assert_calls_async(1).await;
+    mock.mock.assert_calls_async(1).await;
 }
 
 #[test]

@@ -9,15 +9,14 @@
 //!   nor the test number in any spelling, although the servers echo them back.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use trillet::retry::RetryPolicy;
 use trillet::types::{InitiateCallRequest, ListCallHistoryQuery, SendCallRequest};
 use trillet::{Client, ClientBuilder, Error};
 use trillet_e2e::fault_server::{Fault, FaultServer, Reply};
-use trillet_e2e::{API_KEY, WORKSPACE_ID};
+use trillet_e2e::logs::{capture_logs, logged};
+use trillet_e2e::{path_of, API_KEY, WORKSPACE_ID};
 
 /// The number the servers echo back, in the spellings people and systems write it.
 const SPELLINGS: [&str; 9] = [
@@ -35,62 +34,6 @@ const SPELLINGS: [&str; 9] = [
 const LAST_SEVEN: &str = "5550173";
 /// The longest one-line `Display` of an error accepted.
 const MAX_DISPLAY: usize = 700;
-
-/// Everything logged by any test of this binary, at TRACE level, from `tracing` (the
-/// client, hyper) and `log` (reqwest).
-fn logs() -> &'static Mutex<Vec<u8>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let writer = Captured(Arc::clone(&logs));
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
-        static LOGGER: LogRecords = LogRecords;
-        log::set_logger(&LOGGER).expect("one logger");
-        log::set_max_level(log::LevelFilter::Trace);
-        logs
-    })
-}
-
-#[derive(Clone)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("logs").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The `log` records (reqwest's), into the same buffer.
-struct LogRecords;
-
-impl log::Log for LogRecords {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        let mut logs = logs().lock().expect("logs");
-        let _ = writeln!(
-            logs,
-            "{} {}: {}",
-            record.level(),
-            record.target(),
-            record.args()
-        );
-    }
-
-    fn flush(&self) {}
-}
 
 /// The operation a row calls.
 #[derive(Clone, Copy, Debug)]
@@ -252,7 +195,7 @@ fn rows() -> Vec<Row> {
             script: |other| {
                 vec![redirect(
                     307,
-                    &format!("{other}/v1/api/agents/agent_1?token=x"),
+                    &format!("{other}{}?token=x", path_of("getAgent", &["agent_1"])),
                 )]
             },
             tune: same,
@@ -263,7 +206,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "GET redirected on the same host: not followed either",
             call: Operation::GetAgent,
-            script: |_| vec![redirect(308, "/v1/api/agents/agent_2")],
+            script: |_| vec![redirect(308, &path_of("getAgent", &["agent_2"]))],
             tune: same,
             outcome: "Redirect 308 to same host",
             requests: Some(1),
@@ -272,7 +215,12 @@ fn rows() -> Vec<Row> {
         Row {
             name: "call-placing POST redirected (307) to another host: body and key stay",
             call: Operation::SendCall,
-            script: |other| vec![redirect(307, &format!("{other}/v1/api/calls/call"))],
+            script: |other| {
+                vec![redirect(
+                    307,
+                    &format!("{other}{}", path_of("sendCall", &[])),
+                )]
+            },
             tune: same,
             outcome: "Redirect 307 to localhost",
             requests: Some(1),
@@ -299,7 +247,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "a 307 loop sends the call-placing POST once",
             call: Operation::SendCall,
-            script: |_| vec![redirect(307, "/v1/api/calls/call")],
+            script: |_| vec![redirect(307, &path_of("sendCall", &[]))],
             tune: same,
             outcome: "Redirect 307 to same host",
             requests: Some(1),
@@ -740,59 +688,74 @@ fn leaks(text: &str) -> Vec<String> {
     found
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_safe_client_against_misbehaving_servers() {
-    let logs = logs();
-    let mut failures = Vec::new();
-    for row in rows() {
-        let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
-        let server = FaultServer::start((row.script)(&elsewhere.other_host_url())).await;
-        let client = client(&server, row.tune);
-        let result = run(&client, row.call).await;
-        let outcome = describe(&result);
-        let requests = server.hits().len();
-        let mut problems = Vec::new();
-        if outcome != row.outcome {
-            problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
+/// Runs one row on its own two servers; returns what went wrong.
+async fn check(row: Row) -> Vec<String> {
+    let elsewhere = FaultServer::start(vec![Fault::Respond(agent())]).await;
+    let server = FaultServer::start((row.script)(&elsewhere.other_host_url())).await;
+    let client = client(&server, row.tune);
+    let result = run(&client, row.call).await;
+    let outcome = describe(&result);
+    let requests = server.hits().len();
+    let mut problems = Vec::new();
+    if outcome != row.outcome {
+        problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
+    }
+    match row.requests {
+        Some(expected) if requests != expected => {
+            problems.push(format!("{requests} requests, expected {expected}"))
         }
-        match row.requests {
-            Some(expected) if requests != expected => {
-                problems.push(format!("{requests} requests, expected {expected}"))
-            }
-            None if !(3..=8).contains(&requests) => problems.push(format!(
-                "{requests} requests within the deadline, expected 3 to 8"
-            )),
-            _ => {}
-        }
-        if let Some(expected) = row.connections {
-            let connections = server.connections();
-            if connections != expected {
-                problems.push(format!("{connections} connections, expected {expected}"));
-            }
-        }
-        if !elsewhere.hits().is_empty() || elsewhere.connections() > 0 {
-            problems.push(format!(
-                "the other host was reached: {:?}",
-                elsewhere.hits()
-            ));
-        }
-        if let Err(error) = &result {
-            let line = error.to_string();
-            if line.contains('\n') || line.chars().count() > MAX_DISPLAY {
-                problems.push(format!(
-                    "Display is not one short line ({} chars)",
-                    line.len()
-                ));
-            }
-            for leak in leaks(&printed(error)) {
-                problems.push(format!("the error shows {leak}: {}", printed(error)));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{}:\n  {}", row.name, problems.join("\n  ")));
+        None if !(3..=8).contains(&requests) => problems.push(format!(
+            "{requests} requests within the deadline, expected 3 to 8"
+        )),
+        _ => {}
+    }
+    if let Some(expected) = row.connections {
+        let connections = server.connections();
+        if connections != expected {
+            problems.push(format!("{connections} connections, expected {expected}"));
         }
     }
-    let logged = String::from_utf8_lossy(&logs.lock().expect("logs")).into_owned();
+    if !elsewhere.hits().is_empty() || elsewhere.connections() > 0 {
+        problems.push(format!(
+            "the other host was reached: {:?}",
+            elsewhere.hits()
+        ));
+    }
+    if let Err(error) = &result {
+        let line = error.to_string();
+        if line.contains('\n') || line.chars().count() > MAX_DISPLAY {
+            problems.push(format!(
+                "Display is not one short line ({} chars)",
+                line.len()
+            ));
+        }
+        for leak in leaks(&printed(error)) {
+            problems.push(format!("the error shows {leak}: {}", printed(error)));
+        }
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safe_client_against_misbehaving_servers() {
+    capture_logs();
+    // The rows run side by side, each against its own servers: the suite waits for the
+    // slowest row (real stalls, timeouts and deadlines), not for their sum.
+    let mut running = tokio::task::JoinSet::new();
+    for (index, row) in rows().into_iter().enumerate() {
+        let name = row.name;
+        running.spawn(async move { (index, name, check(row).await) });
+    }
+    let mut failures = Vec::new();
+    while let Some(done) = running.join_next().await {
+        let (index, name, problems) = done.expect("the row ran to its end");
+        if !problems.is_empty() {
+            failures.push((index, format!("{name}:\n  {}", problems.join("\n  "))));
+        }
+    }
+    failures.sort();
+    let mut failures: Vec<String> = failures.into_iter().map(|(_, text)| text).collect();
+    let logged = logged();
     for leak in leaks(&logged) {
         failures.push(format!("the logs show {leak}"));
     }

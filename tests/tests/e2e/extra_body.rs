@@ -4,37 +4,21 @@
 //! `with_extra_headers` (the client's own headers refused).
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use httpmock::{HttpMockRequest, MockServer};
 use serde_json::{json, Value};
-use tracing::Metadata;
-use tracing_subscriber::fmt::MakeWriter;
 use trillet::batch_upload::Csv;
 use trillet::retry::RetryPolicy;
 use trillet::types;
 use trillet::uploads::Document;
-use trillet::{Client, Error};
-use trillet_e2e::{operation, response_examples, Expect, Harness, API_KEY, WORKSPACE_ID};
-
-/// The concrete path of an operation of the spec, its parameters filled in order.
-fn path_of(operation_id: &str, values: &[&str]) -> String {
-    let (_, template) = operation(operation_id);
-    let mut path = String::new();
-    let mut rest = template.as_str();
-    let mut values = values.iter();
-    while let Some(start) = rest.find('{') {
-        path.push_str(&rest[..start]);
-        path.push_str(values.next().expect("a value for every parameter"));
-        let end = rest.find('}').expect("a closing brace");
-        rest = &rest[end + 1..];
-    }
-    path.push_str(rest);
-    path
-}
+use trillet::Error;
+use trillet_e2e::answers::{answer_in_turn, Answer, Route};
+use trillet_e2e::logs::{capture_logs, logged};
+use trillet_e2e::{
+    client_builder, is_refused_before_sending, operation, response_examples, Expect, Harness,
+    API_KEY,
+};
 
 /// The value of a header of a received request.
 fn header(request: &HttpMockRequest, name: &str) -> Option<String> {
@@ -57,15 +41,16 @@ fn sent_json(request: &HttpMockRequest) -> Value {
     serde_json::from_slice(body).expect("the body is JSON")
 }
 
-/// `result` is an [`Error::InvalidRequest`] whose message has every one of `parts`.
+/// `result` is a refusal before sending ([`is_refused_before_sending`]) whose message has
+/// every one of `parts`.
 fn assert_refused<T>(result: Result<T, Error>, parts: &[&str]) -> String {
     let error = match result {
         Ok(_) => panic!("expected a refusal naming {parts:?}"),
         Err(error) => error,
     };
     assert!(
-        matches!(error, Error::InvalidRequest(_)),
-        "not InvalidRequest: {error:?}"
+        is_refused_before_sending(&error),
+        "not refused before sending: {error:?}"
     );
     let message = error.to_string();
     for part in parts {
@@ -229,30 +214,16 @@ async fn a_put_answered_503_then_200_sends_the_same_merged_body_twice() {
         .into_iter()
         .next()
         .expect("a success example");
-    let served = Arc::new(AtomicUsize::new(0));
-    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let sink = bodies.clone();
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("PUT")
-                .path(path_of("updateAgent", &["agent-1"]))
-                .header("x-api-key", API_KEY);
-            then.respond_with(move |request: &HttpMockRequest| {
-                sink.lock().expect("lock").push(request.body_ref().to_vec());
-                let (status, body) = match served.fetch_add(1, Ordering::SeqCst) {
-                    0 => (503, r#"{"error": "busy"}"#.to_string()),
-                    _ => (200, ok.to_string()),
-                };
-                HttpMockResponse::builder()
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .build()
-            });
-        })
-        .await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(server.base_url())
+    let answered = answer_in_turn(
+        &server,
+        &Route::of("updateAgent", &["agent-1"]),
+        vec![
+            Answer::json(503, r#"{"error": "busy"}"#),
+            Answer::json(200, ok.to_string()),
+        ],
+    )
+    .await;
+    let client = client_builder(server.base_url())
         .retry_policy(
             RetryPolicy::new()
                 .with_max_retries(2)
@@ -272,8 +243,15 @@ async fn a_put_answered_503_then_200_sends_the_same_merged_body_twice() {
         .update_agent("agent-1", &body)
         .await
         .expect("the second attempt succeeds");
-    mock.assert_calls_async(2).await;
-    let bodies = bodies.lock().expect("lock");
+    answered.mock.assert_calls_async(2).await;
+    for request in answered.requests() {
+        assert_eq!(
+            header(&request, "x-api-key").as_deref(),
+            Some(API_KEY),
+            "every attempt is authenticated"
+        );
+    }
+    let bodies = answered.bodies();
     assert_eq!(bodies[0], bodies[1], "the retry sends the same bytes");
     let sent: Value = serde_json::from_slice(&bodies[1]).expect("JSON");
     assert_eq!(
@@ -297,11 +275,12 @@ async fn extra_body_fields_on_a_request_without_a_json_body_are_refused_before_s
         .expect("an object");
     let no_body = "it has no request body";
     let multipart = "its body is multipart/form-data";
+    let (method, template) = operation("getAgent");
     assert_refused(
         client.get_agent("agent-1").await,
         &[
             "systemPrompt",
-            "getAgent (GET /v1/api/agents/{agentId})",
+            &format!("getAgent ({method} {template})"),
             no_body,
         ],
     );
@@ -449,62 +428,9 @@ async fn extra_headers_are_sent_and_the_clients_own_are_refused() {
     );
 }
 
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-/// Everything the client side of this test binary logs, from the first call on: a global
-/// subscriber at TRACE (a thread's default one misses events when other tests run beside
-/// it, as the callsites' interest is cached for all threads). Every test's log is held to
-/// the same rule, so sharing it is fine. The mock server's own records (it logs each
-/// request whole, as received) are left out: they are the wire, not the client.
-fn capture_logs() -> Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(captured.clone())
-                .finish();
-            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-            captured
-        })
-        .clone()
-}
-
-/// Where one record goes: the buffer, or nowhere (the mock server's records).
-struct Record(Option<Captured>);
-
-impl Write for Record {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Some(captured) = &self.0 {
-            captured.0.lock().expect("lock").extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Record;
-
-    fn make_writer(&'a self) -> Record {
-        Record(Some(self.clone()))
-    }
-
-    fn make_writer_for(&'a self, meta: &Metadata<'_>) -> Record {
-        Record((!meta.target().starts_with("httpmock")).then(|| self.clone()))
-    }
-}
-
 #[tokio::test]
 async fn extras_show_by_name_only_in_debug_and_never_in_logs() {
-    let captured = capture_logs();
+    capture_logs();
     let harness = Harness::start().await;
     let expectation = harness
         .expect(Expect::op("updateAgent").path("agentId", "agent-1"))
@@ -540,7 +466,7 @@ async fn extras_show_by_name_only_in_debug_and_never_in_logs() {
     ] {
         assert!(shown.contains(name), "{name} missing in {shown}");
     }
-    let log = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();
+    let log = logged();
     assert!(log.contains("trillet.request"), "nothing traced: {log}");
     for secret in [
         "hunter2",

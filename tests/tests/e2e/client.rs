@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 use trillet::models::{llm, tts, voice};
 use trillet::types::{self, AgentCreate, CallFlowDirection, TtsModelCreate};
 use trillet::{Client, Error};
-use trillet_e2e::{document, Harness, API_KEY, WORKSPACE_ID};
+use trillet_e2e::answers::{Answer, Route};
+use trillet_e2e::clock::with_fast_clock;
+use trillet_e2e::{
+    client_builder, document, is_refused_before_sending, Harness, API_KEY, WORKSPACE_ID,
+};
 
 #[test]
 fn debug_never_shows_the_api_key() {
@@ -81,8 +85,7 @@ fn bad_configuration_is_refused_before_any_request() {
 #[tokio::test]
 async fn user_agent_and_auth_headers_are_sent() {
     let harness = Harness::start().await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(harness.server.base_url())
+    let client = client_builder(harness.server.base_url())
         .user_agent("tests/1.0")
         .build()
         .expect("client");
@@ -103,51 +106,54 @@ async fn user_agent_and_auth_headers_are_sent() {
 
 #[tokio::test]
 async fn a_slow_server_is_a_timeout() {
-    let harness = Harness::start().await;
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(harness.server.base_url())
-        .timeout(Duration::from_millis(200))
-        .build()
-        .expect("client");
-    let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).delay(Duration::from_secs(3)).body("[]");
-        })
-        .await;
-    let error = client.list_agents().await.expect_err("times out");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
-    assert!(error.is_retryable());
+    // The client's default retries: their backoffs pass on the fast clock, and so do the
+    // attempts' 200 ms, while the server's second is real.
+    with_fast_clock(async {
+        let harness = Harness::start().await;
+        let client = client_builder(harness.server.base_url())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let _mock = harness
+            .answer_in_turn(
+                &Route::of("listAgents", &[]).delayed(Duration::from_secs(1)),
+                vec![Answer::json(200, "[]")],
+            )
+            .await;
+        let error = client.list_agents().await.expect_err("times out");
+        assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+        assert!(error.is_retryable());
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_closed_port_is_a_transport_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let client = Client::builder(API_KEY, WORKSPACE_ID)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .build()
-        .expect("client");
-    let error = client.get_agent("agent-1").await.expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
-    assert!(error.status().is_none());
+    // The client's default retries of a refused connection wait on the fast clock.
+    with_fast_clock(async {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let client = client_builder(format!("http://127.0.0.1:{port}"))
+            .build()
+            .expect("client");
+        let error = client.get_agent("agent-1").await.expect_err("refused");
+        assert!(matches!(error, Error::Transport(_)), "{error:?}");
+        assert!(error.status().is_none());
+    })
+    .await;
 }
 
 /// Answers `getAgent` with `body`.
 async fn get_agent_answering(body: Value) -> Result<types::Agent, Error> {
     let harness = Harness::start().await;
     let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.path("/v1/api/agents/agent-1");
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        })
+        .answer_in_turn(
+            &Route::of("getAgent", &["agent-1"]),
+            vec![Answer::json(200, body.to_string())],
+        )
         .await;
     harness
         .client
@@ -181,13 +187,10 @@ async fn extra_fields_and_unknown_values_still_decode() {
 async fn a_201_answer_decodes_like_200() {
     let harness = Harness::start().await;
     let _mock = harness
-        .server
-        .mock_async(|when, then| {
-            when.path("/v1/api/agents");
-            then.status(201)
-                .header("content-type", "application/json")
-                .body(r#"{"_id": "agent-9"}"#);
-        })
+        .answer_in_turn(
+            &Route::of("createAgent", &[]),
+            vec![Answer::json(201, r#"{"_id": "agent-9"}"#)],
+        )
         .await;
     let body = AgentCreate::new(
         "Front Desk",
@@ -216,7 +219,7 @@ fn phone_numbers_are_checked_before_a_call_is_placed() {
         .expect_err("no +");
     assert!(!error.to_string().contains("4155551234"), "{error}");
     let error: Error = error.into();
-    assert!(matches!(error, Error::InvalidRequest(_)));
+    assert!(is_refused_before_sending(&error), "{error:?}");
 }
 
 #[test]
