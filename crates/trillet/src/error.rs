@@ -99,7 +99,7 @@ pub enum Error {
         /// The deadline that passed.
         waited: std::time::Duration,
         /// The last snapshot polled, if any poll succeeded.
-        last: Option<Box<crate::batch_wait::BatchSnapshot>>,
+        last: Option<Box<crate::batch::snapshot::BatchSnapshot>>,
     },
     /// The client could not be configured (missing environment variable, bad base URL).
     Config(String),
@@ -123,7 +123,7 @@ impl Error {
     }
 
     /// The last snapshot of an [`Error::BatchDeadline`].
-    pub fn last_snapshot(&self) -> Option<&crate::batch_wait::BatchSnapshot> {
+    pub fn last_snapshot(&self) -> Option<&crate::batch::snapshot::BatchSnapshot> {
         match self {
             Error::BatchDeadline { last, .. } => last.as_deref(),
             _ => None,

@@ -1,7 +1,7 @@
 //! The operations progenitor can't generate: their request bodies are
 //! `multipart/form-data` (upstream issue #518), so they are written by hand over the same
 //! reqwest client, default headers, hooks and [`Error`] as the generated ones (through the
-//! one multipart sender of [`crate::batch_upload`]). The batch uploads live in
+//! one multipart sender every upload shares). The batch uploads live in
 //! [`crate::batch_upload`]; the knowledge-base uploads are here, with the list of every
 //! hand-written operation, and the voice clone.
 //!
@@ -25,8 +25,8 @@ use std::path::Path;
 
 use progenitor_client::{encode_path, ResponseValue};
 
-use crate::batch_upload::FormPart;
 use crate::error::Error;
+use crate::multipart::FormPart;
 use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded, VoiceCloned};
 use crate::Client;
 
