@@ -67,16 +67,7 @@ pub use csv_reader::LineEnding;
 pub(crate) use report::mask_number_like;
 pub use report::{CsvProblem, CsvProblemKind, CsvReport};
 use rules::Check;
-
-/// Largest batch CSV the API accepts: 20 MB.
-pub const MAX_BATCH_CSV_BYTES: u64 = 20 * 1024 * 1024;
-
-/// The column every batch CSV needs: the number to call, in E.164.
-pub const PHONE_NUMBER_COLUMN: &str = "phone_number";
-
-/// Optional columns the API knows by name. They, and any other column, become variables
-/// of the call.
-pub const KNOWN_OPTIONAL_COLUMNS: [&str; 3] = ["first_name", "last_name", "email"];
+pub use rules::{KNOWN_OPTIONAL_COLUMNS, MAX_BATCH_CSV_BYTES, PHONE_NUMBER_COLUMN};
 
 /// Checks a batch CSV with the API's rules and a limit of [`MAX_BATCH_CSV_BYTES`].
 ///
@@ -127,6 +118,13 @@ impl CsvPreflight {
     pub fn check<R: Read>(&self, reader: R) -> io::Result<CsvReport> {
         let limited = reader.take(self.max_bytes.saturating_add(1));
         Check::new(self.max_bytes).run(BufReader::with_capacity(64 * 1024, limited))
+    }
+
+    /// Checks a CSV held in memory: [`check`](CsvPreflight::check) on a slice, which
+    /// cannot fail to read.
+    pub(crate) fn check_bytes(&self, csv: &[u8]) -> CsvReport {
+        self.check(csv)
+            .unwrap_or_else(|_| unreachable!("reading a slice never fails"))
     }
 
     /// Checks the CSV file at `path`. The error of an unreadable file names the path

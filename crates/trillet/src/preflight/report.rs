@@ -11,7 +11,7 @@ const PROBLEMS_SHOWN: usize = 20;
 
 /// What a pre-flight found: the columns, the number of rows, and every problem.
 ///
-/// `Debug` and `Display` show no phone number (see [the module docs](self)).
+/// `Debug` and `Display` show no phone number (see [the module docs](super)).
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CsvReport {
@@ -20,7 +20,7 @@ pub struct CsvReport {
     /// ([`CsvProblemKind::NoHeader`], [`CsvProblemKind::FirstRowIsData`]).
     pub columns: Vec<String>,
     /// The columns that become variables of each call beyond the known ones
-    /// ([`KNOWN_OPTIONAL_COLUMNS`]): every named column but `phone_number` and those,
+    /// ([`KNOWN_OPTIONAL_COLUMNS`](super::KNOWN_OPTIONAL_COLUMNS)): every named column but `phone_number` and those,
     /// masked as in `columns`.
     pub variable_columns: Vec<String>,
     /// Data rows read (the header and empty rows not counted; the first row of a file

@@ -1,13 +1,25 @@
-//! The checks of a pre-flight: the header, then each record as the reader gives it
-//! (values, phone number, line endings), into a [`CsvReport`].
+//! The API's rules for a batch CSV (its size, its columns) and the checks of a
+//! pre-flight: the header, then each record as the reader gives it (values, phone
+//! number, line endings), into a [`CsvReport`].
 
 use std::collections::HashSet;
 use std::io::{self, BufRead};
 
 use super::csv_reader::{LineEnding, LineReader, Record};
-use super::report::{is_number_like, mask_number_like, masked_names};
-use super::{CsvProblem, CsvProblemKind, CsvReport, KNOWN_OPTIONAL_COLUMNS, PHONE_NUMBER_COLUMN};
+use super::report::{
+    is_number_like, mask_number_like, masked_names, CsvProblem, CsvProblemKind, CsvReport,
+};
 use crate::phone::{check_e164, InvalidPhoneNumber};
+
+/// Largest batch CSV the API accepts: 20 MB.
+pub const MAX_BATCH_CSV_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The column every batch CSV needs: the number to call, in E.164.
+pub const PHONE_NUMBER_COLUMN: &str = "phone_number";
+
+/// Optional columns the API knows by name. They, and any other column, become variables
+/// of the call.
+pub const KNOWN_OPTIONAL_COLUMNS: [&str; 3] = ["first_name", "last_name", "email"];
 
 /// The state of one pre-flight.
 pub(super) struct Check {

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::WebhookError;
+use super::error::WebhookError;
 use crate::preflight::mask_number_like;
 
 /// Why a body is not an event, and where, without any of the body: `serde_json`'s own
@@ -30,7 +30,7 @@ fn payload_error(error: &serde_json::Error) -> String {
 /// same name): that type drops the fields it doesn't know, and webhook data is exactly
 /// where the docs are thinnest, so a receiver should see everything Trillet sends.
 ///
-/// `Debug` shows `extra`'s keys, not its values (see [the module docs](self)).
+/// `Debug` shows `extra`'s keys, not its values (see [the module docs](super)).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallEventData {
     /// Identifier of the call.
@@ -66,7 +66,7 @@ impl fmt::Debug for CallEventData {
 
 /// A verified platform event.
 ///
-/// `Debug` shows the keys of free-form data, not its values (see [the module docs](self)).
+/// `Debug` shows the keys of free-form data, not its values (see [the module docs](super)).
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
@@ -165,7 +165,7 @@ impl fmt::Debug for Shape<'_> {
 }
 
 impl WebhookEvent {
-    /// Parses an event body **without** verifying it; prefer [`verify_and_parse`].
+    /// Parses an event body **without** verifying it; prefer [`verify_and_parse`](super::verify_and_parse).
     pub fn from_json(body: &[u8]) -> Result<Self, WebhookError> {
         #[derive(Deserialize)]
         struct Envelope {

@@ -80,69 +80,19 @@
 //! }
 //! ```
 
+mod error;
 mod event;
+mod protocol;
 mod secret;
 mod signature;
 
-use std::fmt;
-
+pub use error::WebhookError;
 pub use event::{CallEventData, WebhookEvent};
+pub use protocol::{
+    ENV_WEBHOOK_SECRET, MAX_SIGNATURES, MAX_SIGNATURE_HEADER_LEN, SIGNATURE_HEADER,
+};
 pub use secret::{WebhookSecret, WebhookSecretError};
 pub use signature::verify;
-
-/// Name of the header that carries the signature.
-pub const SIGNATURE_HEADER: &str = "X-Trillet-Signature";
-
-/// Environment variable holding the webhook secret ([`WebhookSecret::from_env`]).
-pub const ENV_WEBHOOK_SECRET: &str = "TRILLET_WEBHOOK_SECRET";
-
-/// Most signatures one `X-Trillet-Signature` header may hold (comma-separated).
-pub const MAX_SIGNATURES: usize = 8;
-
-/// Longest `X-Trillet-Signature` header accepted, in bytes: room for
-/// [`MAX_SIGNATURES`] `sha256=`-prefixed hex signatures with spaces.
-pub const MAX_SIGNATURE_HEADER_LEN: usize = 1024;
-
-/// Why a webhook was refused. Nothing of the body or the secret is in the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WebhookError {
-    /// The request has no `X-Trillet-Signature` header: refuse it (answer 400 or 401).
-    MissingSignature,
-    /// The header is not a signature (64 hex digits, optionally `sha256=`-prefixed, or
-    /// base64 of 32 bytes), nor a comma-separated list of at most [`MAX_SIGNATURES`] of
-    /// them in at most [`MAX_SIGNATURE_HEADER_LEN`] bytes.
-    MalformedSignature,
-    /// No signature of the header matches the body: the body was altered, or the secret is
-    /// wrong.
-    SignatureMismatch,
-    /// The body is signed correctly but is not a webhook event (`{"event": ..., "data": ...}`).
-    /// The message says why and where (line and column), without any of the body.
-    InvalidPayload(String),
-}
-
-impl fmt::Display for WebhookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WebhookError::MissingSignature => {
-                write!(f, "webhook refused: no {SIGNATURE_HEADER} header")
-            }
-            WebhookError::MalformedSignature => write!(
-                f,
-                "webhook refused: {SIGNATURE_HEADER} is not a hex or base64 HMAC-SHA256 (or a \
-                 comma-separated list of at most {MAX_SIGNATURES})"
-            ),
-            WebhookError::SignatureMismatch => write!(
-                f,
-                "webhook refused: signature does not match the body (check the whsec_ secret, and verify the raw body before any parsing)"
-            ),
-            WebhookError::InvalidPayload(why) => {
-                write!(f, "webhook signed but not an event: {why}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for WebhookError {}
 
 /// Verifies the signature, then parses the body into a [`WebhookEvent`].
 pub fn verify_and_parse(

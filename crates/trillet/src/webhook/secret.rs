@@ -5,7 +5,7 @@ use std::fmt;
 use hmac::KeyInit;
 use sha2::Sha256;
 
-use super::ENV_WEBHOOK_SECRET;
+use super::protocol::ENV_WEBHOOK_SECRET;
 
 /// The webhook signing secret (`whsec_...`). Never empty. Its `Debug` output never shows
 /// it.

@@ -4,7 +4,9 @@
 use base64::Engine as _;
 use hmac::Mac;
 
-use super::{WebhookError, WebhookSecret, MAX_SIGNATURES, MAX_SIGNATURE_HEADER_LEN};
+use super::error::WebhookError;
+use super::protocol::{MAX_SIGNATURES, MAX_SIGNATURE_HEADER_LEN};
+use super::secret::WebhookSecret;
 
 /// Checks `signature` (the `X-Trillet-Signature` header value: one signature, or several
 /// separated by commas) against the raw `body`. Passes when any signature matches.
