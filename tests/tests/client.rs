@@ -216,7 +216,7 @@ fn phone_numbers_are_checked_before_a_call_is_placed() {
         .expect_err("no +");
     assert!(!error.to_string().contains("4155551234"), "{error}");
     let error: Error = error.into();
-    assert!(matches!(error, Error::InvalidRequest(_)));
+    assert!(matches!(error, Error::InvalidArgument(_)));
 }
 
 #[test]

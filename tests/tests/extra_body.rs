@@ -57,15 +57,15 @@ fn sent_json(request: &HttpMockRequest) -> Value {
     serde_json::from_slice(body).expect("the body is JSON")
 }
 
-/// `result` is an [`Error::InvalidRequest`] whose message has every one of `parts`.
+/// `result` is an [`Error::InvalidArgument`] whose message has every one of `parts`.
 fn assert_refused<T>(result: Result<T, Error>, parts: &[&str]) -> String {
     let error = match result {
         Ok(_) => panic!("expected a refusal naming {parts:?}"),
         Err(error) => error,
     };
     assert!(
-        matches!(error, Error::InvalidRequest(_)),
-        "not InvalidRequest: {error:?}"
+        matches!(error, Error::InvalidArgument(_)),
+        "not InvalidArgument: {error:?}"
     );
     let message = error.to_string();
     for part in parts {

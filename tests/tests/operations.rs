@@ -1082,7 +1082,7 @@ async fn a_knowledge_base_file_over_50_mb_is_refused_before_sending() {
         .upload_knowledge_base_file("kb-1", too_big)
         .await
         .expect_err("refused");
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    assert!(matches!(error, Error::InvalidArgument(_)), "{error}");
     assert!(error.to_string().contains("big.pdf"), "{error}");
 }
 
@@ -1325,7 +1325,7 @@ async fn a_voice_sample_over_50_mb_is_refused_before_sending() {
         .clone_voice(too_big, &CloneVoice::default())
         .await
         .expect_err("refused");
-    assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    assert!(matches!(error, Error::InvalidArgument(_)), "{error}");
     assert!(error.to_string().contains("long.wav"), "{error}");
 }
 

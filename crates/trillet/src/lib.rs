@@ -126,7 +126,8 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
 };
 pub use error::{
-    ApiError, DecodeError, Error, TransportError, TransportErrorKind, REQUEST_ID_HEADER,
+    ApiError, DecodeError, Error, FileError, InvalidArgument, TransportError, TransportErrorKind,
+    UnexpectedResponse, REQUEST_ID_HEADER,
 };
 pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,

@@ -24,9 +24,9 @@ use std::path::Path;
 
 use progenitor_client::ResponseValue;
 
-use crate::error::Error;
+use crate::error::{Error, FileError, InvalidArgument, UnexpectedResponse};
 use crate::multipart::FormPart;
-use crate::preflight::{check_batch_csv, MAX_BATCH_CSV_BYTES};
+use crate::preflight::{CsvPreflight, MAX_BATCH_CSV_BYTES};
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
 use crate::Client;
 
@@ -50,18 +50,12 @@ impl Csv {
     /// refused before it is read.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Csv, Error> {
         let path = path.as_ref();
-        let size = std::fs::metadata(path)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?
-            .len();
+        let unreadable = |e| Error::File(FileError::unreadable(path, e));
+        let size = std::fs::metadata(path).map_err(unreadable)?.len();
         if size > MAX_BATCH_CSV_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {:.1} MB; the API accepts at most 20 MB",
-                path.display(),
-                size as f64 / (1024.0 * 1024.0)
-            )));
+            return Err(too_large("path", &path.display().to_string(), size).into());
         }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(unreadable)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -83,7 +77,7 @@ impl Csv {
         reader
             .take(MAX_CSV_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read the CSV: {e}")))?;
+            .map_err(|e| Error::File(FileError::reader("the CSV", e)))?;
         Ok(Csv::from_bytes(bytes))
     }
 
@@ -116,11 +110,7 @@ impl Csv {
     /// The `file` part of an upload; fails on a file over 20 MB.
     fn into_part(self) -> Result<FormPart, Error> {
         if self.bytes.len() > MAX_CSV_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {:.1} MB; the API accepts at most 20 MB",
-                self.file_name,
-                self.bytes.len() as f64 / (1024.0 * 1024.0)
-            )));
+            return Err(too_large("csv", &self.file_name, self.bytes.len() as u64).into());
         }
         Ok(FormPart {
             name: "file",
@@ -208,8 +198,7 @@ impl Client {
         batch: &StartBatch,
     ) -> Result<ResponseValue<BatchStarted>, Error> {
         if batch.preflight {
-            let report = check_batch_csv(csv.as_bytes())
-                .map_err(|e| Error::InvalidRequest(format!("cannot read the CSV: {e}")))?;
+            let report = CsvPreflight::new().check_bytes(csv.as_bytes());
             if !report.is_valid() {
                 return Err(Error::InvalidCsv {
                     file_name: csv.file_name().to_string(),
@@ -222,8 +211,10 @@ impl Client {
             parts.push(FormPart::text("scheduledAt", at));
         }
         if let Some(config) = &batch.smart_callback {
-            let json =
-                serde_json::to_vec(config).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            let json = serde_json::to_vec(config).map_err(|e| {
+                InvalidArgument::new("batch", "its smart_callback can't be written as JSON")
+                    .caused_by(&e)
+            })?;
             parts.push(FormPart {
                 name: "smartCallbackConfig",
                 file_name: None,
@@ -270,12 +261,35 @@ impl Client {
     /// The CSV template for batches, as text (the generated
     /// [`get_batch_template`](Client::get_batch_template) returns a byte stream).
     pub async fn batch_template_csv(&self) -> Result<String, Error> {
-        let mut stream = self.get_batch_template().await?.into_inner_stream();
+        let template = self.get_batch_template().await?;
+        let status = template.status();
+        let mut stream = template.into_inner_stream();
         let mut bytes = Vec::new();
         while let Some(chunk) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
             bytes.extend_from_slice(&chunk.map_err(Error::from_reqwest)?);
         }
-        String::from_utf8(bytes)
-            .map_err(|_| Error::InvalidRequest("the CSV template is not UTF-8".to_string()))
+        String::from_utf8(bytes).map_err(|e| {
+            // The UTF-8 error gives byte positions only, nothing of the body.
+            let cause = Box::new(e.utf8_error());
+            Error::UnexpectedResponse(UnexpectedResponse::new(
+                "getBatchTemplate",
+                status,
+                "UTF-8 CSV text",
+                cause,
+            ))
+        })
     }
+}
+
+/// The refusal of a CSV over the API's 20 MB, before anything is sent.
+fn too_large(argument: &'static str, name: &str, bytes: u64) -> InvalidArgument {
+    InvalidArgument::new(
+        argument,
+        format!(
+            "{name} is {:.1} MB, and the API accepts at most 20 MB",
+            // Rounded up, so that a file just over the limit does not read as at it.
+            (bytes as f64 / (1024.0 * 1024.0) * 10.0).ceil() / 10.0
+        ),
+    )
+    .with_next_step("split the rows into several files and start one batch for each")
 }
