@@ -39,9 +39,9 @@ pub fn readme() -> &'static str {
 
 /// Whether `error` is the client refusing a request before sending it (a bad argument, a
 /// file over the limit, extras it cannot merge). The one place the tests name the
-/// variant: `trillet::Error::InvalidRequest` today.
+/// variant: `trillet::Error::InvalidArgument`.
 pub fn is_refused_before_sending(error: &trillet::Error) -> bool {
-    matches!(error, trillet::Error::InvalidRequest(_))
+    matches!(error, trillet::Error::InvalidArgument(_))
 }
 
 /// The spec as JSON.

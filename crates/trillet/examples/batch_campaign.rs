@@ -39,15 +39,20 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(csv_path: &str) -> Result<(), trillet::Error> {
+/// Any error of the campaign: the client's own, an unreadable CSV, or the API's refusal of
+/// rows.
+type CampaignError = Box<dyn std::error::Error>;
+
+async fn run(csv_path: &str) -> Result<(), CampaignError> {
     // Before anything is created: every bad row of the CSV, with its line.
-    let report = check_batch_csv_file(csv_path)
-        .map_err(|e| trillet::Error::InvalidRequest(e.to_string()))?;
+    let report = check_batch_csv_file(csv_path)?;
     if !report.is_valid() {
         eprintln!("{csv_path}: {report}");
-        return Err(trillet::Error::InvalidRequest(format!(
-            "{csv_path} has invalid rows"
-        )));
+        return Err(trillet::Error::InvalidCsv {
+            file_name: csv_path.to_string(),
+            report: Box::new(report),
+        }
+        .into());
     }
     println!("{csv_path}: {report}");
 
@@ -94,9 +99,7 @@ async fn run(csv_path: &str) -> Result<(), trillet::Error> {
                 problem.row, problem.field, problem.message
             );
         }
-        return Err(trillet::Error::InvalidRequest(format!(
-            "{csv_path} has invalid rows"
-        )));
+        return Err(format!("{csv_path} has rows the API refuses").into());
     }
 
     let batch = client.start_batch(csv, &StartBatch::new(&agent.id)).await?;

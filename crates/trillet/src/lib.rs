@@ -97,14 +97,19 @@
 #[rustfmt::skip]
 mod generated;
 
-pub mod batch_calls;
-pub mod batch_upload;
-pub mod batch_wait;
+mod batch;
+/// Every call of a batch as one stream ([`Client::batch_calls`]).
+pub use batch::calls as batch_calls;
+/// The batch operations with a CSV upload: start, validate and preview a batch.
+pub use batch::upload as batch_upload;
+/// Following a batch to its end ([`Client::wait_for_batch`], [`Client::watch_batch`]).
+pub use batch::wait as batch_wait;
 pub mod bounded_body;
 mod client;
 mod error;
 mod extras;
 pub mod models;
+mod multipart;
 pub mod phone;
 pub mod preflight;
 pub mod references;
@@ -121,7 +126,8 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID,
 };
 pub use error::{
-    ApiError, DecodeError, Error, TransportError, TransportErrorKind, REQUEST_ID_HEADER,
+    ApiError, DecodeError, Error, FileError, InvalidArgument, TransportError, TransportErrorKind,
+    UnexpectedResponse, REQUEST_ID_HEADER,
 };
 pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,

@@ -1,7 +1,7 @@
 //! The operations progenitor can't generate: their request bodies are
 //! `multipart/form-data` (upstream issue #518), so they are written by hand over the same
 //! reqwest client, default headers, hooks and [`Error`] as the generated ones (through the
-//! one multipart sender of [`crate::batch_upload`]). The batch uploads live in
+//! one multipart sender every upload shares). The batch uploads live in
 //! [`crate::batch_upload`]; the knowledge-base uploads are here, with the list of every
 //! hand-written operation, and the voice clone.
 //!
@@ -25,8 +25,8 @@ use std::path::Path;
 
 use progenitor_client::{encode_path, ResponseValue};
 
-use crate::batch_upload::FormPart;
-use crate::error::Error;
+use crate::error::{Error, FileError, InvalidArgument};
+use crate::multipart::FormPart;
 use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded, VoiceCloned};
 use crate::Client;
 
@@ -66,8 +66,7 @@ impl Document {
     /// The file at `path`, uploaded under its own file name.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Document, Error> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::File(FileError::unreadable(path, e)))?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -265,12 +264,13 @@ impl Client {
         file: Document,
     ) -> Result<ResponseValue<KnowledgeBaseFileUploaded>, Error> {
         if file.len() > MAX_KNOWLEDGE_BASE_FILE_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {} bytes; a knowledge base takes files of at most \
-                 {MAX_KNOWLEDGE_BASE_FILE_BYTES} (50 MB)",
-                file.file_name,
-                file.len()
-            )));
+            return Err(too_large(
+                "file",
+                file.file_name(),
+                file.len(),
+                "a knowledge base takes files",
+            )
+            .into());
         }
         let parts = vec![file.into_part("uploadedFile")];
         let path = format!(
@@ -296,12 +296,13 @@ impl Client {
         voice: &CloneVoice,
     ) -> Result<ResponseValue<VoiceCloned>, Error> {
         if sample.len() > MAX_VOICE_SAMPLE_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {} bytes; a voice sample may have at most \
-                 {MAX_VOICE_SAMPLE_BYTES} (50 MB)",
+            return Err(too_large(
+                "sample",
                 sample.file_name(),
-                sample.len()
-            )));
+                sample.len(),
+                "a voice sample may have",
+            )
+            .into());
         }
         let mut parts = vec![sample.0.into_part("file")];
         for (name, value) in [
@@ -316,6 +317,20 @@ impl Client {
         self.send_form("clone_voice", "/v1/api/voices/clone", parts)
             .await
     }
+}
+
+/// The refusal of a file over the API's 50 MB, before anything is sent. In MB: the
+/// exact byte count has the digits of a phone number, which every message masks.
+fn too_large(argument: &'static str, name: &str, bytes: usize, limit: &str) -> InvalidArgument {
+    InvalidArgument::new(
+        argument,
+        format!(
+            "{name} is {:.1} MB, and {limit} at most 50 MB",
+            // Rounded up, so that a file just over the limit does not read as at it.
+            (bytes as f64 / (1024.0 * 1024.0) * 10.0).ceil() / 10.0
+        ),
+    )
+    .with_next_step("split it into smaller files, or shorten it")
 }
 
 #[cfg(test)]

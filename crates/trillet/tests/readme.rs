@@ -50,7 +50,7 @@ fn readme_webhook_example_is_the_compiled_handler_doctest() {
     check(
         "### Webhooks",
         "```rust\n",
-        "webhook.rs",
+        "webhook/mod.rs",
         "In an HTTP handler",
         "```\n",
     );

@@ -13,7 +13,6 @@ use trillet::preflight::CsvProblemKind;
 use trillet::types::BatchCallStatusFilter;
 use trillet::{Client, Error};
 use trillet_e2e::answers::{answer_in_turn, Answer, Answered, Route};
-use trillet_e2e::clock::with_fast_clock;
 use trillet_e2e::{client_builder, path_of};
 
 fn client(server: &MockServer) -> Client {
@@ -136,80 +135,74 @@ fn wait_rows() -> Vec<WaitRow> {
 
 #[tokio::test]
 async fn wait_for_batch_ends_as_the_progress_says() {
-    with_fast_clock(async {
-        for row in wait_rows() {
-            let name = row.name;
-            let server = MockServer::start_async().await;
-            let polls = progress_answers(&server, row.answers).await;
-            let seen: Arc<Mutex<Vec<u64>>> = Arc::default();
-            let sink = seen.clone();
-            let result = client(&server)
-                .wait_for_batch(
-                    "batch_1",
-                    quick().on_progress(move |s| sink.lock().expect("lock").push(s.completed)),
-                )
-                .await;
-            match (&row.end, result) {
-                (End::State(state), Ok(last)) => {
-                    assert_eq!(last.state(), *state, "{name}: state");
-                    if *state == BatchState::Completed {
-                        assert_eq!((last.completed, last.total), (3, 3), "{name}: counts");
-                    }
+    for row in wait_rows() {
+        let name = row.name;
+        let server = MockServer::start_async().await;
+        let polls = progress_answers(&server, row.answers).await;
+        let seen: Arc<Mutex<Vec<u64>>> = Arc::default();
+        let sink = seen.clone();
+        let result = client(&server)
+            .wait_for_batch(
+                "batch_1",
+                quick().on_progress(move |s| sink.lock().expect("lock").push(s.completed)),
+            )
+            .await;
+        match (&row.end, result) {
+            (End::State(state), Ok(last)) => {
+                assert_eq!(last.state(), *state, "{name}: state");
+                if *state == BatchState::Completed {
+                    assert_eq!((last.completed, last.total), (3, 3), "{name}: counts");
                 }
-                (End::Done, Ok(last)) => assert!(last.is_done(), "{name}: done"),
-                (End::Status(status), Err(error)) => assert_eq!(
-                    error.status().map(|s| s.as_u16()),
-                    Some(*status),
-                    "{name}: status"
-                ),
-                (end, result) => panic!("{name}: expected {end:?}, got {result:?}"),
             }
-            if let Some(polls_expected) = row.polls {
-                assert_eq!(polls.count(), polls_expected, "{name}: polls");
-            }
-            if let Some(expected) = row.seen {
-                assert_eq!(
-                    *seen.lock().expect("lock"),
-                    expected,
-                    "{name}: snapshots seen"
-                );
-            }
+            (End::Done, Ok(last)) => assert!(last.is_done(), "{name}: done"),
+            (End::Status(status), Err(error)) => assert_eq!(
+                error.status().map(|s| s.as_u16()),
+                Some(*status),
+                "{name}: status"
+            ),
+            (end, result) => panic!("{name}: expected {end:?}, got {result:?}"),
         }
-    })
-    .await;
+        if let Some(polls_expected) = row.polls {
+            assert_eq!(polls.count(), polls_expected, "{name}: polls");
+        }
+        if let Some(expected) = row.seen {
+            assert_eq!(
+                *seen.lock().expect("lock"),
+                expected,
+                "{name}: snapshots seen"
+            );
+        }
+    }
 }
 
 #[tokio::test]
 async fn the_deadline_ends_the_wait_with_the_last_snapshot() {
-    // The waiter reads tokio's clock: the 200 ms pass on the fast clock.
-    with_fast_clock(async {
-        let server = MockServer::start_async().await;
-        let _polls =
-            progress_answers(&server, vec![(200, progress("processing", false, 1, 3))]).await;
-        let error = client(&server)
-            .wait_for_batch("batch_1", quick().deadline(Duration::from_millis(200)))
-            .await
-            .expect_err("still running");
-        let Error::BatchDeadline {
-            batch_id,
-            waited,
-            last,
-        } = &error
-        else {
-            panic!("expected BatchDeadline, got {error:?}");
-        };
-        assert_eq!(batch_id, "batch_1");
-        assert_eq!(*waited, Duration::from_millis(200));
-        assert_eq!(last.as_deref().map(|s| s.completed), Some(1));
-        assert_eq!(error.last_snapshot().map(BatchSnapshot::finished), Some(1));
-        assert!(
-            error.to_string().starts_with(
-                "batch batch_1 still running after 0.2 s; last progress processing: 1 completed"
-            ),
-            "{error}"
-        );
-    })
-    .await;
+    // Real time: the waiter's polls are real requests, and a faster clock would end a
+    // 200 ms deadline before a loaded machine answers the first one.
+    let server = MockServer::start_async().await;
+    let _polls = progress_answers(&server, vec![(200, progress("processing", false, 1, 3))]).await;
+    let error = client(&server)
+        .wait_for_batch("batch_1", quick().deadline(Duration::from_millis(200)))
+        .await
+        .expect_err("still running");
+    let Error::BatchDeadline {
+        batch_id,
+        waited,
+        last,
+    } = &error
+    else {
+        panic!("expected BatchDeadline, got {error:?}");
+    };
+    assert_eq!(batch_id, "batch_1");
+    assert_eq!(*waited, Duration::from_millis(200));
+    assert_eq!(last.as_deref().map(|s| s.completed), Some(1));
+    assert_eq!(error.last_snapshot().map(BatchSnapshot::finished), Some(1));
+    assert!(
+        error.to_string().starts_with(
+            "batch batch_1 still running after 0.2 s; last progress processing: 1 completed"
+        ),
+        "{error}"
+    );
 }
 
 #[tokio::test]

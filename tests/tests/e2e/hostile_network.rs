@@ -81,7 +81,7 @@ struct Row {
     script: fn(&str) -> Vec<Fault>,
     /// Settings beyond [`client`]'s.
     tune: fn(ClientBuilder) -> ClientBuilder,
-    /// [`describe`] of the outcome.
+    /// [`describe`] of the outcome; `a | b` where either is right.
     outcome: &'static str,
     /// Requests the server read (`None`: see `connections`).
     requests: Option<usize>,
@@ -593,7 +593,9 @@ fn rows() -> Vec<Row> {
             call: Operation::GetAgent,
             script: |_| vec![Fault::Respond(Reply::json(503, "{}"))],
             tune: tight_deadline,
-            outcome: "Api 503",
+            // The last 503, or the deadline itself when the last retry's wait ended so
+            // close to it that the attempt ran out of the time left (a loaded machine).
+            outcome: "Api 503 | Timeout",
             // 600 ms of 100-200 ms waits: at least 3 attempts, far fewer than 51.
             requests: None,
             connections: None,
@@ -697,7 +699,7 @@ async fn check(row: Row) -> Vec<String> {
     let outcome = describe(&result);
     let requests = server.hits().len();
     let mut problems = Vec::new();
-    if outcome != row.outcome {
+    if !row.outcome.split(" | ").any(|expected| expected == outcome) {
         problems.push(format!("outcome {outcome:?}, expected {:?}", row.outcome));
     }
     match row.requests {

@@ -1,10 +1,7 @@
 //! The batch operations progenitor can't generate (their request bodies are
 //! `multipart/form-data`), written by hand over the same client, headers, hooks and retry
-//! policy, plus a convenience for the CSV template.
-//!
-//! The multipart body is encoded here into bytes once, so that the request can be copied
-//! and sent again when the retry policy allows it (reqwest's own multipart bodies are
-//! streams, which can't be). [`Client::start_batch`] first checks the CSV locally with
+//! policy (through the one multipart sender every upload shares), plus a convenience for
+//! the CSV template. [`Client::start_batch`] first checks the CSV locally with
 //! [`crate::preflight`], and sends nothing when a row is bad.
 //!
 //! ```no_run
@@ -25,12 +22,11 @@ use std::future::poll_fn;
 use std::io::Read;
 use std::path::Path;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
-use serde::de::DeserializeOwned;
+use progenitor_client::ResponseValue;
 
-use crate::error::Error;
-use crate::preflight::{check_batch_csv, MAX_BATCH_CSV_BYTES};
+use crate::error::{Error, FileError, InvalidArgument, UnexpectedResponse};
+use crate::multipart::FormPart;
+use crate::preflight::{CsvPreflight, MAX_BATCH_CSV_BYTES};
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
 use crate::Client;
 
@@ -54,18 +50,12 @@ impl Csv {
     /// refused before it is read.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Csv, Error> {
         let path = path.as_ref();
-        let size = std::fs::metadata(path)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?
-            .len();
+        let unreadable = |e| Error::File(FileError::unreadable(path, e));
+        let size = std::fs::metadata(path).map_err(unreadable)?.len();
         if size > MAX_BATCH_CSV_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {:.1} MB; the API accepts at most 20 MB",
-                path.display(),
-                size as f64 / (1024.0 * 1024.0)
-            )));
+            return Err(too_large("path", &path.display().to_string(), size).into());
         }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(unreadable)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -87,7 +77,7 @@ impl Csv {
         reader
             .take(MAX_CSV_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::InvalidRequest(format!("cannot read the CSV: {e}")))?;
+            .map_err(|e| Error::File(FileError::reader("the CSV", e)))?;
         Ok(Csv::from_bytes(bytes))
     }
 
@@ -120,11 +110,7 @@ impl Csv {
     /// The `file` part of an upload; fails on a file over 20 MB.
     fn into_part(self) -> Result<FormPart, Error> {
         if self.bytes.len() > MAX_CSV_BYTES {
-            return Err(Error::InvalidRequest(format!(
-                "{} is {:.1} MB; the API accepts at most 20 MB",
-                self.file_name,
-                self.bytes.len() as f64 / (1024.0 * 1024.0)
-            )));
+            return Err(too_large("csv", &self.file_name, self.bytes.len() as u64).into());
         }
         Ok(FormPart {
             name: "file",
@@ -212,8 +198,7 @@ impl Client {
         batch: &StartBatch,
     ) -> Result<ResponseValue<BatchStarted>, Error> {
         if batch.preflight {
-            let report = check_batch_csv(csv.as_bytes())
-                .map_err(|e| Error::InvalidRequest(format!("cannot read the CSV: {e}")))?;
+            let report = CsvPreflight::new().check_bytes(csv.as_bytes());
             if !report.is_valid() {
                 return Err(Error::InvalidCsv {
                     file_name: csv.file_name().to_string(),
@@ -226,8 +211,10 @@ impl Client {
             parts.push(FormPart::text("scheduledAt", at));
         }
         if let Some(config) = &batch.smart_callback {
-            let json =
-                serde_json::to_vec(config).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            let json = serde_json::to_vec(config).map_err(|e| {
+                InvalidArgument::new("batch", "its smart_callback can't be written as JSON")
+                    .caused_by(&e)
+            })?;
             parts.push(FormPart {
                 name: "smartCallbackConfig",
                 file_name: None,
@@ -274,160 +261,35 @@ impl Client {
     /// The CSV template for batches, as text (the generated
     /// [`get_batch_template`](Client::get_batch_template) returns a byte stream).
     pub async fn batch_template_csv(&self) -> Result<String, Error> {
-        let mut stream = self.get_batch_template().await?.into_inner_stream();
+        let template = self.get_batch_template().await?;
+        let status = template.status();
+        let mut stream = template.into_inner_stream();
         let mut bytes = Vec::new();
         while let Some(chunk) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
             bytes.extend_from_slice(&chunk.map_err(Error::from_reqwest)?);
         }
-        String::from_utf8(bytes)
-            .map_err(|_| Error::InvalidRequest("the CSV template is not UTF-8".to_string()))
-    }
-
-    /// Sends a multipart request through the generated client's reqwest client and hooks
-    /// (so its retry policy), exactly as generated operations do, and decodes a 2xx JSON
-    /// body.
-    pub(crate) async fn send_form<T: DeserializeOwned>(
-        &self,
-        operation_id: &'static str,
-        path: &str,
-        parts: Vec<FormPart>,
-    ) -> Result<ResponseValue<T>, Error> {
-        let api = &self.api;
-        let url = format!("{}{path}", api.baseurl());
-        let (content_type, body) = encode_multipart(&parts);
-        let content_type = HeaderValue::from_str(&content_type)
-            .map_err(|e| Error::InvalidRequest(format!("multipart content type: {e}")))?;
-        let mut request = api
-            .client()
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(CONTENT_TYPE, content_type)
-            .body(body)
-            .build()
-            .map_err(Error::from_reqwest)?;
-        let info = OperationInfo { operation_id };
-        let outcome: Result<ResponseValue<T>, progenitor_client::Error<()>> = async {
-            api.pre(&mut request, &info).await?;
-            let result = api.exec(request, &info).await;
-            api.post(&result, &info).await?;
-            let response = result?;
-            if response.status().is_success() {
-                ResponseValue::from_response(response).await
-            } else {
-                Err(progenitor_client::Error::UnexpectedResponse(response))
-            }
-        }
-        .await;
-        match outcome {
-            Ok(value) => Ok(value),
-            Err(error) => Err(Error::from_generated(error).await),
-        }
+        String::from_utf8(bytes).map_err(|e| {
+            // The UTF-8 error gives byte positions only, nothing of the body.
+            let cause = Box::new(e.utf8_error());
+            Error::UnexpectedResponse(UnexpectedResponse::new(
+                "getBatchTemplate",
+                status,
+                "UTF-8 CSV text",
+                cause,
+            ))
+        })
     }
 }
 
-/// One part of a `multipart/form-data` body.
-pub(crate) struct FormPart {
-    pub(crate) name: &'static str,
-    pub(crate) file_name: Option<String>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) content: Vec<u8>,
-}
-
-impl FormPart {
-    /// A text field.
-    pub(crate) fn text(name: &'static str, value: &str) -> FormPart {
-        FormPart {
-            name,
-            file_name: None,
-            content_type: None,
-            content: value.as_bytes().to_vec(),
-        }
-    }
-}
-
-/// Encodes `parts` as a `multipart/form-data` body (RFC 7578): the `Content-Type` header
-/// value with its boundary, and the bytes. The boundary is random and chosen again in the
-/// unlikely case that a part contains it.
-fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
-    let boundary = loop {
-        let candidate = format!(
-            "trillet-{:016x}{:016x}",
-            fastrand::u64(..),
-            fastrand::u64(..)
-        );
-        let clashes = parts
-            .iter()
-            .any(|part| contains(&part.content, candidate.as_bytes()));
-        if !clashes {
-            break candidate;
-        }
-    };
-    let size: usize = parts.iter().map(|p| p.content.len() + 200).sum();
-    let mut body = Vec::with_capacity(size + boundary.len() + 8);
-    for part in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(
-            format!(
-                "Content-Disposition: form-data; name=\"{}\"",
-                quoted(part.name)
-            )
-            .as_bytes(),
-        );
-        if let Some(file_name) = &part.file_name {
-            body.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
-        }
-        body.extend_from_slice(b"\r\n");
-        if let Some(content_type) = &part.content_type {
-            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
-        }
-        body.extend_from_slice(b"\r\n");
-        body.extend_from_slice(&part.content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-/// A name or file name inside a quoted header parameter: quotes and line breaks
-/// percent-encoded, as browsers do (HTML's multipart/form-data encoding).
-fn quoted(text: &str) -> String {
-    text.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multipart_bodies_frame_every_part_with_one_boundary() {
-        let parts = vec![
-            FormPart {
-                name: "file",
-                file_name: Some("my \"calls\".csv".to_string()),
-                content_type: Some("text/csv".to_string()),
-                content: b"phone_number\n+14155551234\n".to_vec(),
-            },
-            FormPart::text("agentId", "agent-1"),
-        ];
-        let (content_type, body) = encode_multipart(&parts);
-        let boundary = content_type
-            .strip_prefix("multipart/form-data; boundary=")
-            .expect("a boundary");
-        let expected = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my %22calls%22.csv\"\r\n\
-             Content-Type: text/csv\r\n\r\nphone_number\n+14155551234\n\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"agentId\"\r\n\r\nagent-1\r\n\
-             --{boundary}--\r\n"
-        );
-        assert_eq!(String::from_utf8(body).expect("text"), expected);
-    }
+/// The refusal of a CSV over the API's 20 MB, before anything is sent.
+fn too_large(argument: &'static str, name: &str, bytes: u64) -> InvalidArgument {
+    InvalidArgument::new(
+        argument,
+        format!(
+            "{name} is {:.1} MB, and the API accepts at most 20 MB",
+            // Rounded up, so that a file just over the limit does not read as at it.
+            (bytes as f64 / (1024.0 * 1024.0) * 10.0).ceil() / 10.0
+        ),
+    )
+    .with_next_step("split the rows into several files and start one batch for each")
 }

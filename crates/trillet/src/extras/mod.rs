@@ -12,18 +12,19 @@
 //! never parsed and written again), and the typed fields keep their order, the new ones
 //! coming after them.
 
+mod merge;
+
 use std::fmt;
 use std::sync::Arc;
 
+use merge::{add_query, merge_into_body, merge_values};
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
-use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 use trillet_redact::mask_phone_numbers;
 
-use crate::error::Error;
+use crate::error::{Error, InvalidArgument, RedactedCause};
 use crate::Client;
 
 /// Headers that [`Client::with_extra_headers`] refuses: the credentials, which the client
@@ -73,7 +74,17 @@ impl RequestExtras {
             add_query(request.url_mut(), &extras.query);
         }
         if !extras.body.is_empty() {
-            merge_into_body(request, &extras.body, info)?;
+            merge_into_body(request, &extras.body).map_err(|why| {
+                let names = masked(extras.body.keys().map(String::as_str)).join(", ");
+                let operation = match crate::transport::operation(info.operation_id) {
+                    Some(op) => format!("{} ({} {})", op.operation_id, op.method, op.path),
+                    None => info.operation_id.to_string(),
+                };
+                format!(
+                    "extra body fields ({names}) can't be sent with {operation}: {why}; send \
+                     it from a client without with_extra_body"
+                )
+            })?;
         }
         Ok(())
     }
@@ -123,7 +134,7 @@ impl Client {
     /// (`systemPrompt` on an agent, `speechSetting` in a call flow's `settings`, ...).
     ///
     /// `fields` must serialise to a JSON object of field names and values (anything else
-    /// fails here with [`Error::InvalidRequest`]). The new client shares this one's
+    /// fails here with [`Error::InvalidArgument`]). The new client shares this one's
     /// connection pool and configuration and is cheap to make, so make one per call that
     /// needs it:
     ///
@@ -179,7 +190,7 @@ impl Client {
     /// The fields can only be merged into a JSON body. A request of this client that has
     /// none (a `GET` or `DELETE`, a `POST` without body such as `endActiveCall`, or a
     /// `multipart/form-data` upload such as `startBatch` or `uploadKnowledgeBaseFile`)
-    /// is not sent: it fails with [`Error::InvalidRequest`] naming the operation. Use the
+    /// is not sent: it fails with [`Error::InvalidArgument`] naming the operation. Use the
     /// client without extras for those (an empty `{}` adds nothing, and is never
     /// refused).
     ///
@@ -189,16 +200,27 @@ impl Client {
         let fields = match serde_json::to_value(fields) {
             Ok(Value::Object(fields)) => fields,
             Ok(other) => {
-                return Err(Error::InvalidRequest(format!(
-                    "the extra body fields must be a JSON object of field names and values \
-                     (such as {{\"systemPrompt\": \"...\"}}), not {}",
-                    kind_of(&other)
-                )))
+                return Err(InvalidArgument::new(
+                    "fields",
+                    format!(
+                        "the extra body fields must be a JSON object of field names and \
+                         values (such as {{\"systemPrompt\": \"...\"}}), not {}",
+                        kind_of(&other)
+                    ),
+                )
+                .into())
             }
             Err(error) => {
-                return Err(Error::InvalidRequest(format!(
-                    "the extra body fields can't be written as JSON: {error}"
-                )))
+                return Err(InvalidArgument::new(
+                    "fields",
+                    format!(
+                        "the extra body fields can't be written as JSON ({})",
+                        RedactedCause::of(&error)
+                    ),
+                )
+                .with_next_step("pass a value that serialises to a JSON object with text keys")
+                .caused_by(&error)
+                .into())
             }
         };
         let mut extras = (*self.api.inner.extras.0).clone();
@@ -214,7 +236,7 @@ impl Client {
     /// replaced (**the extra wins**, as in [`with_extra_body`](Client::with_extra_body)),
     /// and so is one of an earlier `with_extra_query`. Unlike extra body fields, extra
     /// parameters go on every request, `GET`s and uploads included. A parameter with an
-    /// empty name fails with [`Error::InvalidRequest`].
+    /// empty name fails with [`Error::InvalidArgument`].
     ///
     /// `Debug` of the client shows the names, never the values (a value can be a phone
     /// number), and nothing logs them.
@@ -241,9 +263,12 @@ impl Client {
         for (name, value) in parameters {
             let name = name.into();
             if name.is_empty() {
-                return Err(Error::InvalidRequest(
-                    "an extra query parameter has an empty name".to_string(),
-                ));
+                return Err(InvalidArgument::new(
+                    "parameters",
+                    "an extra query parameter has an empty name",
+                )
+                .with_next_step("give every parameter a name")
+                .into());
             }
             extras.query.retain(|(known, _)| *known != name);
             extras.query.push((name, value.into()));
@@ -259,7 +284,7 @@ impl Client {
     /// sensitive, so reqwest and HTTP/2 never log or index them, and `Debug` of the
     /// client shows the names only.
     ///
-    /// Fails with [`Error::InvalidRequest`], naming the header (never its value), on a
+    /// Fails with [`Error::InvalidArgument`], naming the header (never its value), on a
     /// name or value that is not valid in HTTP, and on the headers that are the client's
     /// own: the credentials `x-api-key` and `x-workspace-id` (set them with
     /// [`Client::new`] or [`Client::builder`]), and `host`, `content-length`,
@@ -287,23 +312,37 @@ impl Client {
             let name = name.as_ref();
             let shown = mask_phone_numbers(name);
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::InvalidRequest(format!("{shown:?} is not a valid HTTP header name"))
+                InvalidArgument::new(
+                    "headers",
+                    format!("{shown:?} is not a valid HTTP header name"),
+                )
+                .with_next_step("use letters, digits and dashes only (`x-my-header`)")
             })?;
             if REFUSED_HEADERS.contains(&header.as_str()) {
-                return Err(Error::InvalidRequest(format!(
-                    "the extra header {header} is refused: the client sets it itself{}",
-                    if header == "x-api-key" || header == "x-workspace-id" {
-                        " from the credentials of Client::new or Client::builder"
-                    } else {
-                        " from the base URL and the body"
-                    }
-                )));
+                let credential = header == "x-api-key" || header == "x-workspace-id";
+                let refused = InvalidArgument::new(
+                    "headers",
+                    format!("the extra header {header} is refused: the client sets it itself"),
+                );
+                return Err(if credential {
+                    refused.with_next_step(
+                        "pass the credentials to Client::new or Client::builder instead",
+                    )
+                } else {
+                    refused
+                        .with_next_step("leave it out: it follows from the base URL and the body")
+                }
+                .into());
             }
             let mut value = HeaderValue::from_str(value.as_ref()).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "the value of the extra header {header} has characters not allowed in \
-                     an HTTP header"
-                ))
+                InvalidArgument::new(
+                    "headers",
+                    format!(
+                        "the value of the extra header {header} has characters not allowed \
+                         in an HTTP header"
+                    ),
+                )
+                .with_next_step("remove line breaks and other control characters from it")
             })?;
             value.set_sensitive(true);
             added.append(header, value);
@@ -335,246 +374,5 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// Merges `extra` into `target` by the rules of [`Client::with_extra_body`]: objects
-/// merge member by member, any other value of `extra` replaces the one of `target`.
-fn merge_values(target: &mut Map<String, Value>, extra: Map<String, Value>) {
-    for (name, value) in extra {
-        match (target.get_mut(&name), value) {
-            (Some(Value::Object(inner)), Value::Object(nested)) => merge_values(inner, nested),
-            (_, value) => {
-                target.insert(name, value);
-            }
-        }
-    }
-}
-
-/// Adds `extra` to the query of `url`, dropping the parameters of the same names first.
-fn add_query(url: &mut reqwest::Url, extra: &[(String, String)]) {
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(name, _)| !extra.iter().any(|(extra, _)| extra == name))
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept.iter().chain(extra));
-}
-
-/// Merges `fields` into the JSON body of `request` (and fixes its `Content-Length`), or
-/// says why the request has no body to merge them into.
-fn merge_into_body(
-    request: &mut reqwest::Request,
-    fields: &Map<String, Value>,
-    info: &OperationInfo,
-) -> Result<(), String> {
-    let refuse = |why: String| {
-        let names = masked(fields.keys().map(String::as_str)).join(", ");
-        let operation = match crate::transport::operation(info.operation_id) {
-            Some(op) => format!("{} ({} {})", op.operation_id, op.method, op.path),
-            None => info.operation_id.to_string(),
-        };
-        Err(format!(
-            "extra body fields ({names}) can't be sent with {operation}: {why}; send it \
-             from a client without with_extra_body"
-        ))
-    };
-    let content_type = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
-    let body = match (request.body(), content_type.as_deref()) {
-        (None, _) => return refuse("it has no request body".to_string()),
-        (Some(_), Some("application/json")) => request.body().and_then(reqwest::Body::as_bytes),
-        (Some(_), Some(other)) => {
-            return refuse(format!(
-                "its body is {other}, and extra fields go into JSON bodies only"
-            ))
-        }
-        (Some(_), None) => return refuse("its body has no content type".to_string()),
-    };
-    let Some(body) = body else {
-        return refuse("its body is a stream".to_string());
-    };
-    let merged = std::str::from_utf8(body)
-        .ok()
-        .and_then(|body| merge_object(body, fields).ok());
-    let Some(merged) = merged else {
-        return refuse("its body is not a JSON object".to_string());
-    };
-    let length = merged.len();
-    *request.body_mut() = Some(merged.into());
-    if request.headers().contains_key(CONTENT_LENGTH) {
-        request
-            .headers_mut()
-            .insert(CONTENT_LENGTH, HeaderValue::from(length));
-    }
-    Ok(())
-}
-
-/// The members of a JSON object as written, in order.
-struct Members(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Members, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
-    }
-}
-
-/// `object` (the text of a JSON object) with `fields` merged in by the rules of
-/// [`Client::with_extra_body`]. Only the members on the way to an extra field are taken
-/// apart; every other member keeps its exact text and place.
-fn merge_object(object: &str, fields: &Map<String, Value>) -> Result<String, serde_json::Error> {
-    let Members(mut members) = serde_json::from_str(object)?;
-    for (name, value) in fields {
-        let merged = match members.iter_mut().find(|(known, _)| known == name) {
-            Some((_, slot)) => slot,
-            None => {
-                members.push((name.clone(), to_raw_value(value)?));
-                continue;
-            }
-        };
-        *merged = match value {
-            Value::Object(nested) if merged.get().trim_start().starts_with('{') => {
-                RawValue::from_string(merge_object(merged.get(), nested)?)?
-            }
-            _ => to_raw_value(value)?,
-        };
-    }
-    let mut text = String::with_capacity(object.len() + 64);
-    text.push('{');
-    for (i, (name, value)) in members.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        text.push_str(&serde_json::to_string(name)?);
-        text.push(':');
-        text.push_str(value.get());
-    }
-    text.push('}');
-    Ok(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    /// `body` (as serde writes it) merged with `extra` gives exactly `expected` (text).
-    fn check(body: &str, extra: Value, expected: &str) {
-        let Value::Object(extra) = extra else {
-            panic!("extras are objects")
-        };
-        let merged = merge_object(body, &extra).expect("merges");
-        assert_eq!(merged, expected, "{body} + {extra:?}");
-        serde_json::from_str::<Value>(&merged).expect("the merged body is JSON");
-    }
-
-    #[test]
-    fn extra_fields_merge_into_the_body_by_the_documented_rules() {
-        // New fields come after the typed ones, which keep their text and order.
-        check(
-            r#"{"name":"A","llmModel":"gpt-4o"}"#,
-            json!({"systemPrompt": "Be brief."}),
-            r#"{"name":"A","llmModel":"gpt-4o","systemPrompt":"Be brief."}"#,
-        );
-        // Objects merge at any depth.
-        check(
-            r#"{"settings":{"callSetting":{"a":1},"customerLocation":"ny"}}"#,
-            json!({"settings": {"callSetting": {"b": 2}, "speechSetting": {"x": true}}}),
-            r#"{"settings":{"callSetting":{"a":1,"b":2},"customerLocation":"ny","speechSetting":{"x":true}}}"#,
-        );
-        // The extra value wins everywhere else: scalars, arrays (whole), null (sent).
-        check(
-            r#"{"name":"A","phoneNumberIds":["p1","p2"],"speed":0.5}"#,
-            json!({"name": "B", "phoneNumberIds": ["p3"], "speed": null}),
-            r#"{"name":"B","phoneNumberIds":["p3"],"speed":null}"#,
-        );
-        // An object replaces a scalar, and a scalar an object.
-        check(
-            r#"{"settings":"x","ttsModel":{"provider":"rime"}}"#,
-            json!({"settings": {"a": 1}, "ttsModel": false}),
-            r#"{"settings":{"a":1},"ttsModel":false}"#,
-        );
-        // Numbers of the typed body are never parsed again: their text stays.
-        check(
-            r#"{"speed":0.30000000000000004,"big":18446744073709551615,"e":1e300}"#,
-            json!({"n": 1}),
-            r#"{"speed":0.30000000000000004,"big":18446744073709551615,"e":1e300,"n":1}"#,
-        );
-        // Escapes in names and values survive.
-        check(
-            r#"{"a\"b":"line\nbreak \u00e9"}"#,
-            json!({"c\"d": "é"}),
-            r#"{"a\"b":"line\nbreak \u00e9","c\"d":"é"}"#,
-        );
-        // An empty body object gains the fields.
-        check("{}", json!({"a": {"b": []}}), r#"{"a":{"b":[]}}"#);
-    }
-
-    #[test]
-    fn a_body_that_is_not_an_object_is_not_merged() {
-        let Value::Object(extra) = json!({"a": 1}) else {
-            unreachable!()
-        };
-        for body in [r#"["a"]"#, r#""text""#, "null", "1", "{"] {
-            assert!(merge_object(body, &extra).is_err(), "{body}");
-        }
-    }
-
-    #[test]
-    fn successive_extras_merge_deeply_and_the_later_wins() {
-        let mut target = Map::new();
-        let Value::Object(first) = json!({"a": 1, "settings": {"x": 1, "y": [1]}}) else {
-            unreachable!()
-        };
-        let Value::Object(second) = json!({"settings": {"y": [2], "z": null}, "b": 2}) else {
-            unreachable!()
-        };
-        merge_values(&mut target, first);
-        merge_values(&mut target, second);
-        assert_eq!(
-            Value::Object(target),
-            json!({"a": 1, "b": 2, "settings": {"x": 1, "y": [2], "z": null}})
-        );
-    }
-
-    #[test]
-    fn extra_query_parameters_replace_those_of_the_same_name() {
-        let mut url = reqwest::Url::parse("http://h/p?agentId=a&page=2&agentId=b").expect("url");
-        add_query(
-            &mut url,
-            &[
-                ("agentId".to_string(), "c d".to_string()),
-                ("new".to_string(), "+1".to_string()),
-            ],
-        );
-        assert_eq!(url.query(), Some("page=2&agentId=c+d&new=%2B1"));
     }
 }
