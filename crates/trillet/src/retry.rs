@@ -3,8 +3,13 @@
 //!
 //! | request | retried on |
 //! |---|---|
-//! | `GET`, `PUT`, `DELETE`, and the `POST`s that only read (`validateBatchCsv`, `previewBatchCsv`, `exportCallHistoryCsv`) | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request or while the response body is read; bodies that stall past the attempt's timeout |
-//! | every other `POST` (`sendCall`, `initiateCall`, `startBatch`, `createAgent`, `createCallFlow`) and `PATCH` | 429; a connection that could not be opened (nothing was sent) |
+//! | [`RequestSafety::Idempotent`]: the operations whose `x-trillet-retry` is `idempotent` | 408, 429, 500, 502, 503, 504; connection failures; timeouts; connections broken mid-request or while the response body is read; bodies that stall past the attempt's timeout |
+//! | [`RequestSafety::SideEffecting`]: those whose `x-trillet-retry` is `side-effecting` (they place calls, start batches, create, flip or send something) | 429; a connection that could not be opened (nothing was sent) |
+//!
+//! Which operation is which is the contract's to say: each operation of
+//! `openapi/trillet.yaml` carries `x-trillet-retry` (the README's retry table lists them,
+//! generated from it). A request the contract does not know is judged by its method:
+//! `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE` are idempotent, anything else is not.
 //!
 //! A side-effecting `POST` is never sent again after a timeout, a connection broken
 //! mid-request or a 5xx: the server may have acted on it, and a second one could call a
@@ -29,6 +34,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::{Method, StatusCode};
 
+use crate::operation::{Operation, RetrySafety};
+
 /// Retries after the first attempt, unless configured otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The first step of the exponential backoff.
@@ -37,15 +44,6 @@ pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// The longest wait a server may ask for (`Retry-After`, `reset_at`) and still be retried.
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
-
-/// The operations sent with `POST` that only read: sending one twice changes nothing
-/// (the spec: "Makes no call", "Only reads"), so they are retried like a `GET`.
-/// Progenitor's snake_case operation ids.
-pub const READ_ONLY_POSTS: [&str; 3] = [
-    "validate_batch_csv",
-    "preview_batch_csv",
-    "export_call_history_csv",
-];
 
 /// How many times, and after how long, failed requests are sent again.
 ///
@@ -220,26 +218,47 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a request may be sent twice without harm.
+/// Whether a request may be sent twice without harm: its operation's `x-trillet-retry`
+/// in `openapi/trillet.yaml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestSafety {
-    /// Sending it again changes nothing more: `GET`, `PUT`, `DELETE`, and the `POST`s
-    /// that only read ([`READ_ONLY_POSTS`]).
+    /// Sending it again changes nothing more (`x-trillet-retry: idempotent`): the `GET`s,
+    /// most `PUT`s and `DELETE`s, and the `POST`s that only read.
     Idempotent,
-    /// Sending it again may act twice (place a second call, start a second batch,
-    /// create a second agent): every other `POST`, and `PATCH`.
+    /// Sending it again may act twice (`x-trillet-retry: side-effecting`): place a second
+    /// call, start a second batch, create a second agent, flip a value back.
     SideEffecting,
 }
 
 impl RequestSafety {
-    /// The safety of `operation_id` (progenitor's snake_case id) sent with `method`.
-    /// Unknown methods and operations count as side-effecting.
+    /// The safety of the operation `operation_id` (progenitor's snake_case id, e.g.
+    /// `start_batch`) sent with `method`, as the contract says. A request of no known
+    /// operation, or sent with another method than its operation's, is judged by its
+    /// method: `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE` are idempotent, anything else
+    /// side-effecting.
     pub fn of(method: &Method, operation_id: &str) -> RequestSafety {
+        match crate::generated::operations::by_id(operation_id) {
+            Some(operation) if operation.method.as_str() == method.as_str() => {
+                RequestSafety::of_operation(operation)
+            }
+            _ => RequestSafety::of_method(method),
+        }
+    }
+
+    /// The safety the contract gives `operation`.
+    pub(crate) fn of_operation(operation: &Operation) -> RequestSafety {
+        match operation.retry {
+            RetrySafety::Idempotent => RequestSafety::Idempotent,
+            RetrySafety::SideEffecting => RequestSafety::SideEffecting,
+        }
+    }
+
+    /// The safety of a request of no known operation, by its method.
+    pub(crate) fn of_method(method: &Method) -> RequestSafety {
         match *method {
             Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE => {
                 RequestSafety::Idempotent
             }
-            Method::POST if READ_ONLY_POSTS.contains(&operation_id) => RequestSafety::Idempotent,
             _ => RequestSafety::SideEffecting,
         }
     }
@@ -512,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn safety_follows_the_method_and_read_only_posts_are_idempotent() {
+    fn safety_comes_from_the_contract_and_unknown_requests_follow_their_method() {
         let check = |method: Method, operation: &str, expected: RequestSafety| {
             assert_eq!(
                 RequestSafety::of(&method, operation),
@@ -523,9 +542,13 @@ mod tests {
         check(Method::GET, "get_batch_progress", GET);
         check(Method::PUT, "update_agent", GET);
         check(Method::DELETE, "cancel_batch", GET);
+        // `x-trillet-retry: idempotent` on POSTs that only read.
         check(Method::POST, "validate_batch_csv", GET);
         check(Method::POST, "preview_batch_csv", GET);
         check(Method::POST, "export_call_history_csv", GET);
+        // `x-trillet-retry: side-effecting` on PUTs that flip a value (CURATION.md O1, O2).
+        check(Method::PUT, "update_message_flow", POST);
+        check(Method::PUT, "toggle_message_flow_autopilot", POST);
         for operation in [
             "send_call",
             "initiate_call",
@@ -536,11 +559,14 @@ mod tests {
             "start_recording",
             "release_phone_number",
             "clone_voice",
-            "unknown",
         ] {
             check(Method::POST, operation, POST);
         }
+        // Unknown operations, and known ones sent with another method: by the method.
+        check(Method::POST, "unknown", POST);
+        check(Method::GET, "unknown", GET);
         check(Method::PATCH, "update_agent", POST);
+        check(Method::GET, "send_call", GET);
     }
 
     #[test]
