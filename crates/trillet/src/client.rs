@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::bounded_body::{Credentials, ResponseLimits};
 use crate::error::Error;
 use crate::extras::RequestExtras;
-use crate::generated;
+use crate::generated::progenitor;
 use crate::retry::RetryPolicy;
 use crate::transport::Transport;
 
@@ -49,7 +49,7 @@ const REDACTED: &str = "<redacted>";
 #[derive(Clone)]
 pub struct Client {
     /// progenitor's client; the generated wrappers (`generated/wrappers.rs`) call it.
-    pub(crate) api: generated::progenitor::Client,
+    pub(crate) api: progenitor::Client,
     workspace_id: String,
     connect_timeout: Duration,
     user_agent: String,
@@ -291,7 +291,7 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("cannot start the HTTP client (TLS backend)".to_string()))?;
         let credentials = Credentials::new([self.api_key.as_str(), self.workspace_id.as_str()]);
         Ok(Client {
-            api: generated::progenitor::Client::new_with_client(
+            api: progenitor::Client::new_with_client(
                 &base_url,
                 http,
                 Transport {
