@@ -328,7 +328,12 @@ pub fn render(text: &str, spec_name: &str) -> Result<Rendered, GenError> {
     let prepared = patches::prepare(&spec)?;
     let plan = wrappers::plan(&prepared.spec);
     let mut api = progenitor::generate(&prepared.spec)?;
-    let (mut wrappers, query_structs) = wrappers::wrappers(&mut api, &plan)?;
+    let generated_ids = entries
+        .iter()
+        .filter(|entry| entry.hand_written.is_none())
+        .map(|entry| entry.id.clone())
+        .collect();
+    let (mut wrappers, query_structs) = wrappers::wrappers(&mut api, &plan, &generated_ids)?;
     constructors::add_constructors(&mut api, &prepared.request_only);
     if let Some(types) = syntax::types_module(&mut api) {
         types.extend(query_structs);

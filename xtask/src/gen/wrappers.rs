@@ -81,10 +81,13 @@ pub fn plan(spec: &OpenAPI) -> WrapperPlan {
 
 /// The wrappers of every async method of progenitor's `impl Client` (whose docs are
 /// removed, they move to the wrappers), and the query structs the plan asks for (for the
-/// `types` module).
+/// `types` module). Each method must be named after a generated operation of `ids`
+/// (progenitor gives its hooks the same id, which `generated/operations.rs` is looked up
+/// by): a method of another name would send without its `x-trillet-retry`.
 pub fn wrappers(
     file: &mut syn::File,
     plan: &WrapperPlan,
+    ids: &BTreeSet<String>,
 ) -> Result<(syn::File, Vec<syn::Item>), GenError> {
     let mut methods = Vec::new();
     let mut query_structs = Vec::new();
@@ -115,6 +118,13 @@ pub fn wrappers(
     if let Some(missing) = planned.into_iter().find(|method| !seen.contains(*method)) {
         return Err(GenError::Tokens(format!(
             "no generated method `{missing}`: progenitor named an operation differently from its snake case"
+        )));
+    }
+    if seen != *ids {
+        let unknown: Vec<&String> = seen.difference(ids).collect();
+        let absent: Vec<&String> = ids.difference(&seen).collect();
+        return Err(GenError::Tokens(format!(
+            "progenitor's methods {unknown:?} are not the generated operations' ids {absent:?} of the operations table"
         )));
     }
     let file = syn::parse_quote! {
@@ -353,5 +363,36 @@ mod tests {
         assert_eq!(quote!(#ty).to_string(), "ResponseValue < types :: Agent >");
         let sig: syn::Signature = syn::parse_str("fn f() -> u8").expect("sig");
         assert!(success_type(&sig.output).is_none());
+    }
+
+    #[test]
+    fn every_method_must_be_a_generated_operation_of_the_table() {
+        let file = || -> syn::File {
+            syn::parse_quote! {
+                impl Client {
+                    /// Lists.
+                    pub async fn list_things<'a>(&'a self) -> Result<ResponseValue<u8>, Error<()>> {
+                        todo!()
+                    }
+                }
+            }
+        };
+        let ids = |list: &[&str]| {
+            list.iter()
+                .map(|id| id.to_string())
+                .collect::<BTreeSet<_>>()
+        };
+        let plan = WrapperPlan::default();
+        let (wrapped, _) = wrappers(&mut file(), &plan, &ids(&["list_things"])).expect("wraps");
+        let code: String = prettyplease::unparse(&wrapped).split_whitespace().collect();
+        assert!(code.contains("self.api.list_things().await"), "{code}");
+        let Err(error) = wrappers(&mut file(), &plan, &ids(&["list_all_things"])) else {
+            panic!("a method that is no generated operation of the table is refused");
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains("[\"list_things\"]") && message.contains("[\"list_all_things\"]"),
+            "{message}"
+        );
     }
 }
