@@ -37,23 +37,20 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Runs the command with the arguments after `contract`.
-pub fn run(args: &[String]) -> ExitCode {
-    let mut spec = crate::workspace_root().join("openapi/trillet.yaml");
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "-h" | "--help" => {
-                print!("{HELP}");
-                return ExitCode::SUCCESS;
-            }
-            "--spec" => match rest.next() {
-                Some(path) => spec = PathBuf::from(path),
-                None => return usage("--spec needs a path"),
-            },
-            other => return usage(&format!("unknown argument `{other}`")),
-        }
-    }
+/// `cargo xtask contract [--spec PATH]`.
+#[derive(Debug, clap::Args)]
+#[command(override_help = HELP, args_override_self = true)]
+pub struct Args {
+    /// The OpenAPI document.
+    #[arg(long, value_name = "file")]
+    spec: Option<PathBuf>,
+}
+
+/// Runs `cargo xtask contract`.
+pub fn run(args: Args) -> ExitCode {
+    let spec = args
+        .spec
+        .unwrap_or_else(|| crate::workspace_root().join("openapi/trillet.yaml"));
     let text = match trillet_spec::read_to_string_limited(&spec, trillet_spec::MAX_DOCUMENT_BYTES) {
         Ok(text) => text,
         Err(error) => {
@@ -94,11 +91,6 @@ pub fn run(args: &[String]) -> ExitCode {
         );
         ExitCode::from(1)
     }
-}
-
-fn usage(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{HELP}");
-    ExitCode::from(2)
 }
 
 fn shown_path(spec: &Path) -> String {

@@ -103,7 +103,6 @@ struct Payload {
 }
 
 enum Command {
-    Help,
     All {
         spec: PathBuf,
         examples: PathBuf,
@@ -116,13 +115,38 @@ enum Command {
     },
 }
 
+/// `cargo xtask validate [--spec <file>] [--examples <dir>] [--deny-lints]
+/// [--operation <operationId> (--request | --response <status>) <file.json>]`; which
+/// combinations make sense is [`command`]'s to say.
+#[derive(Debug, clap::Args)]
+#[command(override_help = HELP, args_override_self = true)]
+pub struct Args {
+    /// The operation of the payload.
+    #[arg(long, value_name = "operationId", allow_hyphen_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    operation: Option<String>,
+    /// The payload is a request body.
+    #[arg(long)]
+    request: bool,
+    /// The payload is the body of a response with this status.
+    #[arg(long, value_name = "status", allow_hyphen_values = true, value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    response: Option<String>,
+    /// The OpenAPI document.
+    #[arg(long, value_name = "file", allow_hyphen_values = true)]
+    spec: Option<PathBuf>,
+    /// The folder of example files.
+    #[arg(long, value_name = "folder", allow_hyphen_values = true)]
+    examples: Option<PathBuf>,
+    /// Exit 1 when anything lints.
+    #[arg(long)]
+    deny_lints: bool,
+    /// The payload file.
+    #[arg(value_name = "file.json")]
+    files: Vec<PathBuf>,
+}
+
 /// Runs `cargo xtask validate <args>`.
-pub fn run(args: &[String]) -> ExitCode {
-    match parse(args) {
-        Ok(Command::Help) => {
-            print!("{HELP}");
-            ExitCode::SUCCESS
-        }
+pub fn run(args: Args) -> ExitCode {
+    match command(args) {
         Ok(Command::All {
             spec,
             examples,
@@ -144,43 +168,17 @@ fn unusable(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn parse(args: &[String]) -> Result<Command, String> {
-    let mut operation: Option<String> = None;
-    let mut request = false;
-    let mut response: Option<String> = None;
-    let mut spec: Option<PathBuf> = None;
-    let mut examples: Option<PathBuf> = None;
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut deny_lints = false;
-
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next().cloned())
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| format!("{flag} needs {what}"))
-        };
-        match flag {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--operation" => operation = Some(value("an operationId")?),
-            "--request" => request = true,
-            "--response" => response = Some(value("an HTTP status, e.g. --response 200")?),
-            "--spec" => spec = Some(PathBuf::from(value("a file")?)),
-            "--examples" => examples = Some(PathBuf::from(value("a folder")?)),
-            "--deny-lints" => deny_lints = true,
-            _ if flag.starts_with('-') && flag.len() > 1 => {
-                return Err(format!("unknown option `{flag}`"))
-            }
-            _ => files.push(PathBuf::from(arg)),
-        }
-    }
-
+/// What the arguments ask for, or why they don't make sense together.
+fn command(args: Args) -> Result<Command, String> {
+    let Args {
+        operation,
+        request,
+        response,
+        spec,
+        examples,
+        deny_lints,
+        files,
+    } = args;
     let root = workspace_root();
     let spec = spec.unwrap_or_else(|| root.join("openapi/trillet.yaml"));
     if operation.is_none() && files.is_empty() && !request && response.is_none() {

@@ -1,18 +1,18 @@
 //! Construction and configuration of [`Client`]: credentials, base URL, timeouts, user
-//! agent, and the hooks every request goes through.
+//! agent (the hooks every request goes through are in `generated/mod.rs`).
 
 use std::fmt;
 use std::time::Duration;
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::ClientInfo;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::bounded_body::{Credentials, ResponseLimits};
 use crate::error::Error;
 use crate::extras::RequestExtras;
-use crate::generated;
+use crate::generated::progenitor;
 use crate::retry::RetryPolicy;
-use crate::transport::{self, Transport};
+use crate::transport::Transport;
 
 /// Where requests go unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.trillet.ai";
@@ -48,8 +48,8 @@ const REDACTED: &str = "<redacted>";
 /// grants nothing (it is in every response's `workspaceId` too).
 #[derive(Clone)]
 pub struct Client {
-    /// The generated client; the generated wrappers in `generated.rs` call it.
-    pub(crate) api: generated::Client,
+    /// progenitor's client; the generated wrappers (`generated/wrappers.rs`) call it.
+    pub(crate) api: progenitor::Client,
     workspace_id: String,
     connect_timeout: Duration,
     user_agent: String,
@@ -291,7 +291,7 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("cannot start the HTTP client (TLS backend)".to_string()))?;
         let credentials = Credentials::new([self.api_key.as_str(), self.workspace_id.as_str()]);
         Ok(Client {
-            api: generated::Client::new_with_client(
+            api: progenitor::Client::new_with_client(
                 &base_url,
                 http,
                 Transport {
@@ -385,34 +385,6 @@ fn secret_header(value: &str, what: &str) -> Result<HeaderValue, Error> {
     })?;
     header.set_sensitive(true);
     Ok(header)
-}
-
-/// The hooks of every request, generated or hand-written (they call them explicitly).
-impl ClientHooks<Transport> for generated::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        // progenitor adds `api-version: <info.version>` to every request; it is our
-        // document's version, not something the Trillet API reads, so it is not sent.
-        request.headers_mut().remove("api-version");
-        // Before `exec`, which copies the request for its retries: every attempt carries
-        // the extras.
-        self.inner
-            .extras
-            .apply(request, info)
-            .map_err(progenitor_client::Error::InvalidRequest)
-    }
-
-    /// Sends the request, again when the retry policy allows: see [`transport::send`].
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        transport::send(self, request, info).await
-    }
 }
 
 #[cfg(test)]

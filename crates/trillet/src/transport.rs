@@ -1,6 +1,8 @@
 //! How every request is sent: the attempts, the waits between them and their tracing
-//! spans. The `exec` hook of the generated client calls [`send`], so generated and
-//! hand-written operations (which go through the same hooks) share it.
+//! spans. The `exec` hook of the generated client (`generated/mod.rs`) calls [`send`] with
+//! the operation it looked up, so generated and hand-written operations (which go through
+//! the same hooks) share it. This module knows the HTTP client, its own state and the
+//! operation's description ([`crate::operation`]), never the generated client.
 //!
 //! A request is sent again only as [`RetryPolicy`] allows (see [`crate::retry`] for the
 //! table). Each attempt is one `trillet.request` span with the operation, method, path
@@ -10,14 +12,14 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use progenitor_client::{ClientInfo, OperationInfo};
+use progenitor_client::OperationInfo;
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::bounded_body::{self, Credentials, Received, ResponseLimits};
 use crate::extras::RequestExtras;
-use crate::generated;
+use crate::operation::Operation;
 use crate::retry::{self, AttemptOutcome, RequestSafety, RetryDecision, RetryPolicy, StopReason};
 
 /// The state the hooks of the generated client carry (progenitor's inner type).
@@ -38,46 +40,38 @@ pub(crate) struct Transport {
     pub(crate) extras: RequestExtras,
 }
 
-/// An operation of the spec as the hooks know it (the generated `OPERATIONS` table).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Operation {
-    /// progenitor's snake_case id, the hooks' `OperationInfo::operation_id`.
-    pub(crate) id: &'static str,
-    /// The spec's operationId.
-    pub(crate) operation_id: &'static str,
-    /// The HTTP method, upper case.
-    pub(crate) method: &'static str,
-    /// The path template, e.g. `/v1/api/batch-calls/{batchId}/status`.
-    pub(crate) path: &'static str,
-}
-
-/// The operation with this snake_case id.
+/// The operation with this snake_case id. Only `extras.rs` asks (for its messages): at the
+/// merge of issue #11 it should take the operation from the `pre` hook, which has looked it
+/// up already, and this goes.
 pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
-    generated::OPERATIONS
-        .iter()
-        .find(|operation| operation.id == id)
+    crate::generated::operations::by_id(id)
 }
 
-/// Sends `request` for the operation of `info`, again as the client's retry policy and
-/// deadline allow, and returns the last attempt's outcome. Each attempt reads the whole
+/// Sends `request` with `http` for the operation of `info` (`operation`, when the table
+/// knows it), again as the retry policy and deadline of `transport` allow, and returns the
+/// last attempt's outcome. Whether it may be sent again is the operation's
+/// `x-trillet-retry`; an operation the table does not know is judged by its method. Each attempt reads the whole
 /// response body (within [`ResponseLimits`]) before it counts as done, so a body that
 /// breaks or stalls is retried like any broken attempt. Redirects are never followed
 /// (the HTTP client has no redirect policy): a 3xx is the attempt's outcome. A request
 /// whose body can't be copied (a stream) is sent once.
 pub(crate) async fn send(
-    api: &generated::Client,
+    http: &reqwest::Client,
+    transport: &Transport,
     request: Request,
     info: &OperationInfo,
+    operation: Option<&'static Operation>,
 ) -> reqwest::Result<Response> {
-    let transport = api.inner();
     let policy = &transport.retry;
     let deadline = Instant::now().checked_add(transport.deadline);
     let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
-    let known = operation(info.operation_id);
-    let operation_id = known.map_or(info.operation_id, |op| op.operation_id);
-    let path = known.map_or("(unknown)", |op| op.path);
+    let operation_id = operation.map_or(info.operation_id, |op| op.operation_id);
+    let path = operation.map_or("(unknown)", |op| op.path);
     let method = request.method().clone();
-    let safety = RequestSafety::of(&method, info.operation_id);
+    let safety = match operation {
+        Some(operation) => RequestSafety::of_operation(operation),
+        None => RequestSafety::of_method(&method),
+    };
     let template = if policy.max_retries() > 0 {
         request.try_clone()
     } else {
@@ -99,7 +93,7 @@ pub(crate) async fn send(
             elapsed_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = attempt(api, request, transport)
+        let result = attempt(http, request, transport)
             .instrument(span.clone())
             .await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -147,11 +141,11 @@ pub(crate) async fn send(
 
 /// One attempt: the request sent, the response's headers and its body read.
 async fn attempt(
-    api: &generated::Client,
+    http: &reqwest::Client,
     request: Request,
     transport: &Transport,
 ) -> reqwest::Result<Received> {
-    let response = api.client().execute(request).await?;
+    let response = http.execute(request).await?;
     bounded_body::read_within_limits(response, transport.limits, &transport.credentials).await
 }
 
@@ -200,50 +194,4 @@ fn server_wait(received: &Received) -> Option<Duration> {
         return header;
     }
     retry::rate_limit_reset(received.body(), now)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_generated_operation_has_a_method_and_path_template() {
-        let source = include_str!("generated.rs");
-        // The ids the generated methods give their hooks (the table itself comes last).
-        let methods = source.split("const OPERATIONS").next().unwrap_or_default();
-        let ids: Vec<&str> = methods
-            .split("operation_id: \"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .collect();
-        assert!(ids.len() >= 18, "found {ids:?}");
-        for id in ids {
-            let known = operation(id).unwrap_or_else(|| panic!("{id} is not in OPERATIONS"));
-            let versioned =
-                known.path.starts_with("/v1/api/") || known.path.starts_with("/v2/api/");
-            assert!(versioned, "{known:?}");
-        }
-    }
-
-    #[test]
-    fn hand_written_operations_are_in_the_table() {
-        for (id, method, path) in [
-            ("start_batch", "POST", "/v1/api/batch-calls"),
-            ("validate_batch_csv", "POST", "/v1/api/batch-calls/validate"),
-            ("preview_batch_csv", "POST", "/v1/api/batch-calls/preview"),
-            (
-                "upload_call_flow_knowledge_base_file",
-                "POST",
-                "/v1/api/call-flows/{flowId}/knowledge-base",
-            ),
-            (
-                "upload_knowledge_base_file",
-                "POST",
-                "/v1/api/knowledgebase/{knowledgeBaseId}/files",
-            ),
-        ] {
-            let known = operation(id).unwrap_or_else(|| panic!("{id} is not in OPERATIONS"));
-            assert_eq!((known.method, known.path), (method, path));
-        }
-    }
 }
