@@ -9,7 +9,7 @@ cycle, and exits 1 when there is one (2 when the folder is not a crate's `src/`)
 A module is a file (`lib.rs` is `crate`, `a.rs` and `a/mod.rs` are `crate::a`,
 `a/b.rs` is `crate::a::b`). It *uses* another when its code (not its comments, strings
 or `#[cfg(test)]` module) names a path into it: `crate::a::b::Item`, `use crate::{a, b}`,
-`super::Item`, or an item the crate root re-exports (`crate::Client` is
+`super::Item`, `child::Item` for a child it declares, or an item the crate root re-exports (`crate::Client` is
 `crate::client`'s). The crate root is the facade that declares and re-exports every
 module, so edges into and out of it are left out; a parent module and its children are
 separate nodes, as in `cargo modules dependencies`.
@@ -59,6 +59,18 @@ def code_of(text: str) -> str:
         i = j
     out.append(text[i:])
     return "".join(out)
+
+
+def inline_module_spans(code: str):
+    """The (start, end) of each inline `mod name { ... }` of a file's code."""
+    spans = []
+    for match in re.finditer(r"\bmod\s+\w+\s*\{", code):
+        depth, j = 1, match.end()
+        while j < len(code) and depth:
+            depth += {"{": 1, "}": -1}.get(code[j], 0)
+            j += 1
+        spans.append((match.start(), j))
+    return spans
 
 
 def names_in_group(group: str):
@@ -111,13 +123,27 @@ def graph(src: Path):
     for module, file in modules.items():
         code = code_of(file.read_text())
         parent = module.rsplit("::", 1)[0] if module != "crate" else "crate"
+        inline = inline_module_spans(code)
+        # `super` inside an inline module (`mod types { use super::*; }`) is this file.
+        in_inline = lambda at: any(start < at < end for start, end in inline)
         paths = []
         for match in GROUP.finditer(code):
+            if match.group(1) == "super" and in_inline(match.start()):
+                continue
             base = match.group(1) + match.group(2)
             paths += [f"{base}::{n}" for n in names_in_group(match.group(3)) if n != "self"]
             paths.append(base)
-        code = GROUP.sub(" ", code)
-        paths += [m.group(1) + m.group(2) for m in PATH.finditer(code)]
+        paths += [
+            m.group(1) + m.group(2)
+            for m in PATH.finditer(code)
+            if not (m.group(1) == "super" and in_inline(m.start()))
+            and not any(g.start() <= m.start() < g.end() for g in GROUP.finditer(code))
+        ]
+        # A child declared here (`mod merge;`) and named by a relative path (`merge::f`,
+        # `use merge::{..}`, `self::merge::f`).
+        for child in re.findall(r"\bmod\s+(\w+)\s*;", code):
+            if re.search(rf"(?<!::)(?<![\w])(?:self::)?{child}::", code):
+                paths.append(f"{module}::{child}")
         for path in paths:
             if path.startswith("super"):
                 path = parent + path[len("super"):]

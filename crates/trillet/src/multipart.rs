@@ -10,20 +10,33 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use crate::error::Error;
+use crate::error::{Error, InvalidArgument};
+use crate::operation::Operation;
 use crate::Client;
 
 impl Client {
-    /// Sends a multipart request through the generated client's reqwest client and hooks
-    /// (so its retry policy), exactly as generated operations do, and decodes a 2xx JSON
-    /// body.
+    /// Sends a multipart request for `operation` (one of the contract's hand-written
+    /// operations, `crate::generated::operations`) through the generated client's reqwest
+    /// client and hooks (so its retry policy and `x-trillet-retry`), exactly as generated
+    /// operations do, and decodes a 2xx JSON body. `path_values` fill the operation's
+    /// path template (`[("flowId", id)]`), percent-encoded.
     pub(crate) async fn send_form<T: DeserializeOwned>(
         &self,
-        operation_id: &'static str,
-        path: &str,
+        operation: &'static Operation,
+        path_values: &[(&str, &str)],
         parts: Vec<FormPart>,
     ) -> Result<ResponseValue<T>, Error> {
         let api = &self.api;
+        let path = operation.path_with(path_values).ok_or_else(|| {
+            InvalidArgument::new(
+                "path",
+                format!(
+                    "the values given for {} do not fill its path template {}",
+                    operation.operation_id, operation.path
+                ),
+            )
+            .with_next_step("this is a bug of the trillet crate: please report it")
+        })?;
         let url = format!("{}{path}", api.baseurl());
         let (content_type, body) = encode_multipart(&parts);
         // `multipart/form-data; boundary=trillet-<hex>`: always a valid header value.
@@ -31,13 +44,15 @@ impl Client {
             .unwrap_or_else(|_| unreachable!("a boundary of hex digits is a valid header value"));
         let mut request = api
             .client()
-            .post(url)
+            .request(operation.method.as_reqwest(), url)
             .header(reqwest::header::ACCEPT, "application/json")
             .header(CONTENT_TYPE, content_type)
             .body(body)
             .build()
             .map_err(Error::from_reqwest)?;
-        let info = OperationInfo { operation_id };
+        let info = OperationInfo {
+            operation_id: operation.id,
+        };
         let outcome: Result<ResponseValue<T>, progenitor_client::Error<()>> = async {
             api.pre(&mut request, &info).await?;
             let result = api.exec(request, &info).await;

@@ -78,6 +78,22 @@ impl HttpMethod {
     }
 }
 
+impl HttpMethod {
+    /// The method as reqwest names it.
+    pub(crate) fn as_reqwest(self) -> reqwest::Method {
+        match self {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+            HttpMethod::Options => reqwest::Method::OPTIONS,
+            HttpMethod::Head => reqwest::Method::HEAD,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Trace => reqwest::Method::TRACE,
+        }
+    }
+}
+
 impl fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -90,10 +106,6 @@ impl Operation {
     /// (`progenitor_client::encode_path`), so hand-written operations build their URLs as
     /// generated ones do. `None` when a placeholder has no value or a value names no
     /// placeholder: a bug of the caller, which should say so rather than send a wrong path.
-    #[allow(
-        dead_code,
-        reason = "for the hand-written uploads, which build their paths with it from the merge of issue #11 on"
-    )]
     pub(crate) fn path_with(&self, values: &[(&str, &str)]) -> Option<String> {
         let mut path = String::with_capacity(self.path.len() + 16);
         let mut used = 0;

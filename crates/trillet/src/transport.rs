@@ -40,13 +40,6 @@ pub(crate) struct Transport {
     pub(crate) extras: RequestExtras,
 }
 
-/// The operation with this snake_case id. Only `extras.rs` asks (for its messages): at the
-/// merge of issue #11 it should take the operation from the `pre` hook, which has looked it
-/// up already, and this goes.
-pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
-    crate::generated::operations::by_id(id)
-}
-
 /// Sends `request` with `http` for the operation of `info` (`operation`, when the table
 /// knows it), again as the retry policy and deadline of `transport` allow, and returns the
 /// last attempt's outcome. Whether it may be sent again is the operation's

@@ -23,25 +23,13 @@
 use std::fmt;
 use std::path::Path;
 
-use progenitor_client::{encode_path, ResponseValue};
+use progenitor_client::ResponseValue;
 
 use crate::error::{Error, FileError, InvalidArgument};
+use crate::generated::operations;
 use crate::multipart::FormPart;
 use crate::types::{CallFlowKnowledgeBase, KnowledgeBaseFileUploaded, VoiceCloned};
 use crate::Client;
-
-/// The operationIds of `openapi/trillet.yaml` implemented by hand (here and in
-/// [`crate::batch_upload`]) instead of being generated. `cargo xtask gen` (and
-/// `gen --check`, and its tests) fail unless this is exactly the set of operations it
-/// removes from the generator's input.
-pub const HAND_WRITTEN_OPERATIONS: &[&str] = &[
-    "startBatch",
-    "validateBatchCsv",
-    "previewBatchCsv",
-    "uploadCallFlowKnowledgeBaseFile",
-    "uploadKnowledgeBaseFile",
-    "cloneVoice",
-];
 
 /// Largest file `uploadKnowledgeBaseFile` accepts (50 MB).
 pub const MAX_KNOWLEDGE_BASE_FILE_BYTES: usize = 50 * 1024 * 1024;
@@ -237,17 +225,20 @@ impl Client {
     /// `file` part of a `multipart/form-data` body, and returns the flow's files after
     /// the upload.
     ///
-    /// Sends a `POST` request to `/v1/api/call-flows/{flowId}/knowledge-base` (operation
-    /// `uploadCallFlowKnowledgeBaseFile`).
+    /// Operation `uploadCallFlowKnowledgeBaseFile` of the contract (its method and path
+    /// are there).
     pub async fn upload_call_flow_knowledge_base_file(
         &self,
         flow_id: &str,
         file: Document,
     ) -> Result<ResponseValue<CallFlowKnowledgeBase>, Error> {
         let parts = vec![file.into_part("file")];
-        let path = format!("/v1/api/call-flows/{}/knowledge-base", encode_path(flow_id));
-        self.send_form("upload_call_flow_knowledge_base_file", &path, parts)
-            .await
+        self.send_form(
+            operations::UPLOAD_CALL_FLOW_KNOWLEDGE_BASE_FILE,
+            &[("flowId", flow_id)],
+            parts,
+        )
+        .await
     }
 
     /// Upload a file to a knowledge base
@@ -256,8 +247,7 @@ impl Client {
     /// sending) to a workspace knowledge base, sent as the `uploadedFile` part of a
     /// `multipart/form-data` body.
     ///
-    /// Sends a `POST` request to `/v1/api/knowledgebase/{knowledgeBaseId}/files`
-    /// (operation `uploadKnowledgeBaseFile`).
+    /// Operation `uploadKnowledgeBaseFile` of the contract.
     pub async fn upload_knowledge_base_file(
         &self,
         knowledge_base_id: &str,
@@ -273,12 +263,12 @@ impl Client {
             .into());
         }
         let parts = vec![file.into_part("uploadedFile")];
-        let path = format!(
-            "/v1/api/knowledgebase/{}/files",
-            encode_path(knowledge_base_id)
-        );
-        self.send_form("upload_knowledge_base_file", &path, parts)
-            .await
+        self.send_form(
+            operations::UPLOAD_KNOWLEDGE_BASE_FILE,
+            &[("knowledgeBaseId", knowledge_base_id)],
+            parts,
+        )
+        .await
     }
 
     /// Clone a voice from an audio sample
@@ -289,7 +279,7 @@ impl Client {
     /// back as `voice`; without one, pass the `embedding` to
     /// [`create_voice`](Client::create_voice).
     ///
-    /// Sends a `POST` request to `/v1/api/voices/clone` (operation `cloneVoice`).
+    /// Operation `cloneVoice` of the contract.
     pub async fn clone_voice(
         &self,
         sample: VoiceSample,
@@ -314,8 +304,7 @@ impl Client {
                 parts.push(FormPart::text(name, value));
             }
         }
-        self.send_form("clone_voice", "/v1/api/voices/clone", parts)
-            .await
+        self.send_form(operations::CLONE_VOICE, &[], parts).await
     }
 }
 

@@ -25,6 +25,7 @@ use std::path::Path;
 use progenitor_client::ResponseValue;
 
 use crate::error::{Error, FileError, InvalidArgument, UnexpectedResponse};
+use crate::generated::operations;
 use crate::multipart::FormPart;
 use crate::preflight::{CsvPreflight, MAX_BATCH_CSV_BYTES};
 use crate::types::{BatchCsvPreview, BatchCsvValidation, BatchStarted, SmartCallbackConfig};
@@ -191,7 +192,7 @@ impl Client {
     /// never after a timeout, a connection broken mid-request or a 5xx: the batch may
     /// have started.
     ///
-    /// Sends a `POST` request to `/v1/api/batch-calls` (operation `startBatch`).
+    /// Operation `startBatch` of the contract (its method and path are there).
     pub async fn start_batch(
         &self,
         csv: Csv,
@@ -222,8 +223,7 @@ impl Client {
                 content: json,
             });
         }
-        self.send_form("start_batch", "/v1/api/batch-calls", parts)
-            .await
+        self.send_form(operations::START_BATCH, &[], parts).await
     }
 
     /// Validate a batch CSV
@@ -232,13 +232,13 @@ impl Client {
     /// retried like a `GET` (on 408, 429, 500, 502, 503, 504, timeouts and connection
     /// failures).
     ///
-    /// Sends a `POST` request to `/v1/api/batch-calls/validate` (operation `validateBatchCsv`).
+    /// Operation `validateBatchCsv` of the contract.
     pub async fn validate_batch_csv(
         &self,
         csv: Csv,
     ) -> Result<ResponseValue<BatchCsvValidation>, Error> {
         let parts = vec![csv.into_part()?];
-        self.send_form("validate_batch_csv", "/v1/api/batch-calls/validate", parts)
+        self.send_form(operations::VALIDATE_BATCH_CSV, &[], parts)
             .await
     }
 
@@ -248,13 +248,13 @@ impl Client {
     /// is retried like a `GET` (on 408, 429, 500, 502, 503, 504, timeouts and connection
     /// failures).
     ///
-    /// Sends a `POST` request to `/v1/api/batch-calls/preview` (operation `previewBatchCsv`).
+    /// Operation `previewBatchCsv` of the contract.
     pub async fn preview_batch_csv(
         &self,
         csv: Csv,
     ) -> Result<ResponseValue<BatchCsvPreview>, Error> {
         let parts = vec![csv.into_part()?];
-        self.send_form("preview_batch_csv", "/v1/api/batch-calls/preview", parts)
+        self.send_form(operations::PREVIEW_BATCH_CSV, &[], parts)
             .await
     }
 

@@ -26,19 +26,6 @@ mod wrappers;
 
 pub(crate) use progenitor::types;
 
-// Until the uploads send with their operation's constant (the merge of issue #11), they name
-// their operations by id; this keeps the constants of the hand-written operations in use
-// meanwhile. Delete it then: from that point an operation without a hand-written method is
-// a dead-code warning, which clippy denies.
-const _: [&crate::operation::Operation; 6] = [
-    operations::START_BATCH,
-    operations::VALIDATE_BATCH_CSV,
-    operations::PREVIEW_BATCH_CSV,
-    operations::UPLOAD_CALL_FLOW_KNOWLEDGE_BASE_FILE,
-    operations::UPLOAD_KNOWLEDGE_BASE_FILE,
-    operations::CLONE_VOICE,
-];
-
 /// The hooks of every request, generated or hand-written (they call them explicitly).
 impl ClientHooks<Transport> for progenitor::Client {
     async fn pre<E>(
@@ -53,7 +40,7 @@ impl ClientHooks<Transport> for progenitor::Client {
         // the extras.
         self.inner
             .extras
-            .apply(request, info)
+            .apply(request, info, operations::by_id(info.operation_id))
             .map_err(progenitor_client::Error::InvalidRequest)
     }
 
