@@ -104,7 +104,8 @@ OPTIONS:
     --spec <file>     Read this OpenAPI 3.0 document instead of openapi/trillet.yaml.
     --out <folder>    Write (or compare with) the generated files in this folder instead
                       of crates/trillet/src/generated/.
-    --readme <file>   Splice the retry table into this file instead of README.md.
+    --readme <file>   Splice the retry and operations tables into this file instead of
+                      README.md.
     -h, --help        Print this help.
 
 EXIT CODES:
@@ -282,6 +283,8 @@ pub struct Rendered {
     pub operations: String,
     /// The README's retry table, without its markers.
     pub retry_table: String,
+    /// The README's operations table.
+    pub operations_table: String,
     /// Operations removed from the generator's input.
     pub removed: Vec<Removed>,
 }
@@ -293,8 +296,15 @@ pub fn generate(files: &Files) -> Result<Generated, GenError> {
     let rendered = render(&text, &spec_name)?;
     let readme_name = files.shown(&files.readme);
     let readme = load::read(&files.readme, &readme_name)?;
-    let readme =
-        readme::splice(&readme, &rendered.retry_table).map_err(|message| GenError::Readme {
+    let readme = readme::splice(&readme, readme::RETRY_TABLE, &rendered.retry_table)
+        .and_then(|readme| {
+            readme::splice(
+                &readme,
+                readme::OPERATIONS_TABLE,
+                &rendered.operations_table,
+            )
+        })
+        .map_err(|message| GenError::Readme {
             path: readme_name.clone(),
             message,
         })?;
@@ -351,6 +361,7 @@ pub fn render(text: &str, spec_name: &str) -> Result<Rendered, GenError> {
         wrappers: file(&wrappers),
         operations: file(&operations::render(&entries)),
         retry_table: readme::retry_table(&entries),
+        operations_table: readme::operations_table(&entries),
         removed: prepared.removed,
     })
 }
