@@ -81,10 +81,12 @@
 //!
 //! Every request, generated or hand-written, goes through one [`retry::RetryPolicy`]
 //! (default: 2 retries, exponential backoff with jitter, `Retry-After` honoured).
-//! Requests that are safe to repeat (`GET`, `PUT`, `DELETE`, CSV validate/preview) are
-//! retried on 408, 429, 500, 502, 503, 504, timeouts and connection failures; requests
-//! that place calls, start batches or create things only on 429 or when no connection
-//! could be opened. Each attempt has a connect timeout (5 s) and a timeout (60 s, the
+//! Whether a request may be sent again is its operation's `x-trillet-retry` in the
+//! contract: `idempotent` ones (every `GET` and `DELETE`, the `PUT`s but the two that flip
+//! a message flow's autopilot, CSV validate/preview, the call-history export) are retried
+//! on 408, 429, 500, 502, 503, 504, timeouts and connection failures; `side-effecting`
+//! ones (those that place calls, start batches, create or flip things) only on 429 or
+//! when no connection could be opened. Each attempt has a connect timeout (5 s) and a timeout (60 s, the
 //! response body included), and each call one overall deadline for all its attempts and
 //! waits (3 minutes), all set on [`ClientBuilder`]. Redirects are never followed (a 3xx
 //! is [`Error::Redirect`]); response bodies are read within limits (64 MiB for success
@@ -140,7 +142,7 @@ pub use sensitive::{PhoneNumberText, Secret};
 pub use trillet_redact::mask_phone_numbers;
 pub use uploads::{CloneVoice, Document, VoiceSample};
 /// The request and response bodies of the API, generated from the spec's schemas (and
-/// [`E164PhoneNumber`](crate::E164PhoneNumber), written by hand for its checks and masking).
+/// [`E164PhoneNumber`], written by hand for its checks and masking).
 pub mod types {
     pub use crate::generated::types::*;
     pub use crate::phone::E164PhoneNumber;
