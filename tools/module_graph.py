@@ -22,10 +22,8 @@ import re
 import sys
 from pathlib import Path
 
-COMMENT = re.compile(r"//[^\n]*")
-BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-STRING = re.compile(r'r#*"(?:.|\n)*?"#*|"(?:\\.|[^"\\])*"')
-CHAR = re.compile(r"'(?:\\.|[^'\\])'")
+RAW_STRING = re.compile(r'b?r(#*)"')
+CHAR_LITERAL = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.)|[^'\\\n])'")
 PATH = re.compile(r"\b(crate|super)((?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 GROUP = re.compile(r"\b(crate|super)((?:::[A-Za-z_][A-Za-z0-9_]*)*)::\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
 REEXPORT = re.compile(r"\bpub\s+use\s+(?:crate::)?([a-z_][a-z0-9_:]*?)::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))\s*;")
@@ -41,12 +39,48 @@ def module_of(src: Path, file: Path) -> str:
     return "::".join(["crate", *parts])
 
 
+def strip_literals(text: str) -> str:
+    """`text` with comments, strings and char literals blanked, in one pass (a `"` in a
+    comment or a `//` in a string is not what it looks like)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                if text.startswith("/*", i):
+                    depth, i = depth + 1, i + 2
+                elif text.startswith("*/", i):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+            out.append(" ")
+        elif (m := RAW_STRING.match(text, i)) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            close = '"' + m.group(1)
+            j = text.find(close, m.end())
+            i = n if j < 0 else j + len(close)
+            out.append('""')
+        elif c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+            out.append('""')
+        elif c == "'" and (m := CHAR_LITERAL.match(text, i)):
+            i = m.end()
+            out.append("' '")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 def code_of(text: str) -> str:
     """The text without comments, strings, chars and the `#[cfg(test)]` modules."""
-    text = BLOCK_COMMENT.sub(" ", text)
-    text = STRING.sub('""', text)
-    text = COMMENT.sub("", text)
-    text = CHAR.sub("' '", text)
+    text = strip_literals(text)
     out, i = [], 0
     for match in re.finditer(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", text):
         if match.start() < i:

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 
-use super::GenError;
+use super::error::GenError;
 
 /// The text of the document at `path` (at most [`trillet_spec::MAX_DOCUMENT_BYTES`]).
 pub fn read(path: &Path, shown: &str) -> Result<String, GenError> {

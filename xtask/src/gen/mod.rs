@@ -42,7 +42,6 @@
 //! bodies are written; its required query parameters stay positional
 //! (`search_available_numbers(country, &query)`).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,6 +63,7 @@ mod tests;
 
 pub use error::GenError;
 use output::{Freshness, Target};
+pub use patches::Removed;
 
 /// The document, the generated folder and the README, relative to the workspace root.
 const SPEC: &str = "openapi/trillet.yaml";
@@ -250,25 +250,6 @@ pub struct Generated {
     pub targets: Vec<Target>,
     /// Operations removed from the generator's input (hand-written), in document order.
     pub removed: Vec<Removed>,
-}
-
-/// An operation removed from the generator's input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removed {
-    /// Its operationId.
-    pub operation_id: String,
-    /// The request media type progenitor cannot express.
-    pub media_type: String,
-}
-
-impl fmt::Display for Removed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "removed {} ({}): hand-written in crates/trillet",
-            self.operation_id, self.media_type
-        )
-    }
 }
 
 /// The generated texts, each a whole file.

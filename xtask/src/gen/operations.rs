@@ -6,8 +6,8 @@
 use openapiv3::{Components, OpenAPI, Operation, ReferenceOr};
 use quote::{format_ident, quote};
 
+use super::error::GenError;
 use super::names;
-use super::GenError;
 
 /// Request media types progenitor 0.15 cannot generate (upstream issue #518): operations
 /// with such a request body are removed from its input and written by hand.

@@ -9,7 +9,7 @@ use progenitor::{
 };
 use quote::quote;
 
-use super::GenError;
+use super::error::GenError;
 
 /// progenitor's output for `spec`, parsed.
 pub fn generate(spec: &OpenAPI) -> Result<syn::File, GenError> {

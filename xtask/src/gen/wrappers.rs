@@ -11,8 +11,9 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::error::GenError;
+use super::names;
 use super::syntax::{doc_text, holds_reference, option_of, path_type};
-use super::{names, GenError};
 
 /// Operations with more optional query parameters than this take them as one generated
 /// `<Method>Query` struct instead of positional arguments: twelve `Option<&str>`-like

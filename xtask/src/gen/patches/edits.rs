@@ -5,15 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::Facts;
-
-/// Whether a key of `responses` is an error status (`404`, `4XX`, `5XX`).
-pub(super) fn is_error_status(key: &str) -> bool {
-    match key.strip_suffix("XX") {
-        Some(range) => range.parse::<u16>().is_ok_and(|range| range >= 4),
-        None => key.parse::<u16>().is_ok_and(|code| code >= 400),
-    }
-}
+use super::facts::Facts;
+use super::nodes::{is_error_status, plain_string};
 
 /// The status keys of a `responses` object (not `default`, not `x-` extensions).
 fn is_status(key: &str) -> bool {
@@ -140,17 +133,6 @@ pub(super) fn no_defaults_in_requests(schema: &mut Value, _: &Facts) {
 /// (replaced by the hand-written `trillet::E164PhoneNumber`, which checks the same pattern).
 pub(super) fn plain_strings(node: &mut Value, _: &Facts) {
     each_object(node, &plain_string);
-}
-
-pub(super) fn plain_string(object: &mut Map<String, Value>) {
-    if object.get("type").and_then(Value::as_str) == Some("string") {
-        if object.get("format").and_then(Value::as_str) == Some("date-time") {
-            object.remove("format");
-        }
-        if object.get("minLength").and_then(Value::as_u64) == Some(1) {
-            object.remove("minLength");
-        }
-    }
 }
 
 /// A `oneOf` branch loses its `nullable` (OpenAPI 3.0 has no null type, so the document

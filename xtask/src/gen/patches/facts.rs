@@ -4,8 +4,14 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::edits::{is_error_status, plain_string};
-use super::schema_ref;
+use super::nodes::{is_error_status, plain_string, schema_ref};
+
+/// What the patches need to know of the whole document.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The bare-string component schemas by `$ref`, each as it replaces its references.
+    pub(super) bare_strings: Map<String, Value>,
+}
 
 /// Names of the component schemas reachable from `value`, following every local `$ref`;
 /// the error responses of operations are not followed (they are removed, see

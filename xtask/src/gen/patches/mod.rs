@@ -12,22 +12,25 @@
 //! features of serde_json happen to be enabled in the build.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr, SchemaKind, Type};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::error::GenError;
 use super::operations::hand_written_media_type;
-use super::{GenError, Removed};
 use edits::{
     branches_not_nullable, inline_bare_strings, lone_success_is_any_2xx, no_defaults_in_requests,
     nullable_as_double_option, plain_strings, remove_error_responses,
 };
-use facts::{bare_strings, request_only_schemas};
+use facts::{bare_strings, request_only_schemas, Facts};
+use nodes::schema_ref;
 
 mod edits;
 mod facts;
+mod nodes;
 #[cfg(test)]
 mod tests;
 
@@ -88,11 +91,23 @@ impl Scope {
     }
 }
 
-/// What the patches need to know of the whole document.
-#[derive(Debug, Default)]
-pub struct Facts {
-    /// The bare-string component schemas by `$ref`, each as it replaces its references.
-    bare_strings: Map<String, Value>,
+/// An operation removed from the generator's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// Its operationId.
+    pub operation_id: String,
+    /// The request media type progenitor cannot express.
+    pub media_type: String,
+}
+
+impl fmt::Display for Removed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "removed {} ({}): hand-written in crates/trillet",
+            self.operation_id, self.media_type
+        )
+    }
 }
 
 /// The patches, in the order they apply to a node.
@@ -258,10 +273,6 @@ fn to_json<T: Serialize>(node: &T, at: &str) -> Result<Value, GenError> {
         node: at.to_string(),
         message: e.to_string(),
     })
-}
-
-fn schema_ref(name: &str) -> String {
-    format!("#/components/schemas/{name}")
 }
 
 /// The operations of a path item with their (lower-case) method.

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use super::edits::is_error_status;
+use super::nodes::is_error_status;
 use super::*;
 
 /// `yaml` prepared, as JSON.
