@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
-use jsonschema::{Draft, ValidationOptions};
 use serde_json::{Map, Value};
 
+use crate::compile::{self, slot, Root, Schemas, Way};
 use crate::convert::{Converter, Direction};
 use crate::examples::{Example, ExampleOutcome, ExampleTarget};
 use crate::load::{
@@ -22,6 +22,8 @@ use crate::report::{edit_distance, Reporter, ValidationError};
 pub struct SpecValidator {
     pub(crate) operations: BTreeMap<String, Operation>,
     pub(crate) schemas: Vec<CompiledSchema>,
+    /// What the reporter reads the names a schema allows from.
+    pub(crate) reported: Schemas,
     examples: Vec<Example>,
     /// The YAML text, to find the line of a pointer when reporting.
     text: String,
@@ -45,8 +47,6 @@ impl std::fmt::Debug for SpecValidator {
 
 pub(crate) struct CompiledSchema {
     pub(crate) validator: jsonschema::Validator,
-    /// The converted JSON Schema, to look up allowed property names when reporting.
-    schema: Value,
     direction: Direction,
 }
 
@@ -125,15 +125,44 @@ impl SpecValidator {
     /// (size, nesting of flow collections, YAML anchors and aliases).
     pub fn from_yaml_str(text: &str) -> Result<SpecValidator, LoadError> {
         let document = yaml_to_json(text)?;
-        let mut builder = Builder::new(text, &document)?;
-        builder.operations()?;
-        builder.component_schema_examples()?;
-        let branches = builder.branch_validators()?;
-        sibling_operations(&mut builder.operations);
+        Self::from_document(text, document, Way::Shared)
+    }
+
+    /// Builds the validator of `document`, the JSON form of the YAML `text`.
+    pub(crate) fn from_document(
+        text: &str,
+        document: Value,
+        way: Way,
+    ) -> Result<SpecValidator, LoadError> {
+        let mut walked = Walked::new(text, &document)?;
+        let compiled = compile::compile(
+            std::mem::take(&mut walked.builder.roots),
+            std::mem::take(&mut walked.builder.defs),
+            way,
+        )
+        .map_err(|(pointer, message)| walked.builder.error(&pointer, &message))?;
+        let schemas = compiled
+            .validators
+            .into_iter()
+            .zip(walked.directions)
+            .map(|(validator, direction)| CompiledSchema {
+                validator,
+                direction,
+            })
+            .collect();
+        let Walked {
+            builder, branches, ..
+        } = walked;
+        let Builder {
+            operations,
+            examples,
+            ..
+        } = builder;
         Ok(SpecValidator {
-            operations: builder.operations,
-            schemas: builder.schemas,
-            examples: builder.examples,
+            operations,
+            schemas,
+            reported: compiled.schemas,
+            examples,
             text: text.to_owned(),
             document,
             branches,
@@ -262,13 +291,17 @@ impl SpecValidator {
         })
     }
 
-    fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
+    pub(crate) fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
         let compiled = &self.schemas[index];
         if compiled.validator.is_valid(body) {
             return Ok(());
         }
+        let schema = match &self.reported {
+            Schemas::Shared(resources) => &resources[slot(compiled.direction)],
+            Schemas::Own(schemas) => &schemas[index],
+        };
         let reporter = Reporter {
-            schema: &compiled.schema,
+            schema,
             direction: compiled.direction,
         };
         Err(ValidationError::Invalid(
@@ -314,32 +347,62 @@ fn sibling_operations(operations: &mut BTreeMap<String, Operation>) {
     }
 }
 
-/// Walks the document once, compiling schemas and collecting examples.
-struct Builder<'d> {
+/// The document walked: its operations and examples, and its schemas converted, ready to
+/// be compiled.
+pub(crate) struct Walked<'d> {
+    pub(crate) builder: Builder<'d>,
+    pub(crate) branches: HashMap<String, usize>,
+    /// The direction of each root schema.
+    pub(crate) directions: Vec<Direction>,
+}
+
+impl<'d> Walked<'d> {
+    pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
+        let mut builder = Builder::new(text, document)?;
+        let walked = builder.operations().and_then(|()| {
+            builder.component_schema_examples()?;
+            builder.branch_validators()
+        });
+        let branches = match walked {
+            Ok(branches) => branches,
+            Err(error) => {
+                // The schemas met before the problem were compiled before it, one by one,
+                // so a schema that does not compile is the first problem.
+                if let Err((pointer, message)) = compile::legacy(&builder.roots, &builder.defs) {
+                    return Err(builder.error(&pointer, &message));
+                }
+                return Err(error);
+            }
+        };
+        sibling_operations(&mut builder.operations);
+        let directions = builder.roots.iter().map(|root| root.direction).collect();
+        Ok(Walked {
+            builder,
+            branches,
+            directions,
+        })
+    }
+}
+
+/// Walks the document once, converting schemas and collecting examples.
+pub(crate) struct Builder<'d> {
     text: &'d str,
     document: &'d Value,
     converters: [Converter<'d>; 2],
     /// Converted `components/schemas`, per direction.
-    defs: [Map<String, Value>; 2],
+    pub(crate) defs: [Map<String, Value>; 2],
     /// Component schemas each component schema refers to directly, per direction.
     refs: [HashMap<String, BTreeSet<String>>; 2],
     /// Component schemas reached from operations, per direction.
     used: [BTreeSet<String>; 2],
-    options: ValidationOptions<'static>,
     cache: HashMap<(String, Direction), usize>,
-    schemas: Vec<CompiledSchema>,
+    /// The converted schemas to compile, in the order they were met.
+    pub(crate) roots: Vec<Root>,
     operations: BTreeMap<String, Operation>,
     /// Where each operationId was defined, to report duplicates.
     operation_pointers: HashMap<String, String>,
     examples: Vec<Example>,
     seen_examples: HashSet<(String, Option<Direction>)>,
-}
-
-fn slot(direction: Direction) -> usize {
-    match direction {
-        Direction::Request => 0,
-        Direction::Response => 1,
-    }
 }
 
 fn join(pointer: &str, segment: &str) -> String {
@@ -384,12 +447,8 @@ impl<'d> Builder<'d> {
             defs: [Map::new(), Map::new()],
             refs: [HashMap::new(), HashMap::new()],
             used: [BTreeSet::new(), BTreeSet::new()],
-            options: jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .should_validate_formats(true)
-                .should_ignore_unknown_formats(true),
             cache: HashMap::new(),
-            schemas: Vec::new(),
+            roots: Vec::new(),
             operations: BTreeMap::new(),
             operation_pointers: HashMap::new(),
             examples: Vec::new(),
@@ -413,7 +472,7 @@ impl<'d> Builder<'d> {
         Ok(builder)
     }
 
-    fn error(&self, pointer: &str, message: &str) -> LoadError {
+    pub(crate) fn error(&self, pointer: &str, message: &str) -> LoadError {
         document_error(self.text, pointer, message)
     }
 
@@ -854,7 +913,7 @@ impl<'d> Builder<'d> {
         Ok(branches)
     }
 
-    /// Converts and compiles the schema at `pointer` for `direction`, once.
+    /// Converts the schema at `pointer` for `direction`, once, for [`compile::compile`].
     fn compile(
         &mut self,
         schema: &Value,
@@ -896,33 +955,14 @@ impl<'d> Builder<'d> {
                 }
             }
         }
-        let mut root = match converted {
-            Value::Object(object) => object,
-            other => Map::from_iter([("allOf".to_owned(), Value::Array(vec![other]))]),
-        };
-        if !reached.is_empty() {
-            let defs: Map<String, Value> = reached
-                .iter()
-                .filter_map(|name| {
-                    Some((name.clone(), self.defs[slot(direction)].get(name)?.clone()))
-                })
-                .collect();
-            root.insert("$defs".to_owned(), Value::Object(defs));
-        }
-        self.used[slot(direction)].extend(reached);
-        let schema = Value::Object(root);
-        let validator = self.options.build(&schema).map_err(|error| {
-            self.error(
-                pointer,
-                &format!("the schema cannot be compiled ({direction}): {error}"),
-            )
-        })?;
-        self.schemas.push(CompiledSchema {
-            validator,
-            schema,
+        self.used[slot(direction)].extend(reached.iter().cloned());
+        self.roots.push(Root {
+            schema: converted,
+            reached,
+            pointer: pointer.to_owned(),
             direction,
         });
-        let index = self.schemas.len() - 1;
+        let index = self.roots.len() - 1;
         self.cache.insert((key, direction), index);
         Ok(index)
     }
