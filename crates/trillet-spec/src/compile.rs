@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroUsize;
 
 use jsonschema::{Draft, Registry, ValidationOptions, Validator};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::convert::Direction;
 
@@ -90,7 +90,9 @@ pub(crate) fn compile(
     defs: [Map<String, Value>; 2],
     way: Way,
 ) -> Result<Compiled, CompileError> {
-    let mut resources = defs.map(|defs| json!({ "$defs": defs }));
+    // Moved, not `json!`, which would serialize a copy.
+    let mut resources =
+        defs.map(|defs| Value::Object(Map::from_iter([("$defs".to_owned(), Value::Object(defs))])));
     for (index, root) in roots.iter_mut().enumerate() {
         if let Some(Value::Object(defs)) = resources[slot(root.direction)].get_mut("$defs") {
             defs.insert(format!(":{index}"), std::mem::take(&mut root.schema));
@@ -143,7 +145,10 @@ fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
         .ok()?;
     let build = |index: usize| -> Option<Validator> {
         let uri = RESOURCES[slot(roots[index].direction)];
-        let reference = json!({ "$ref": format!("{uri}#{}", root_pointer(index)) });
+        let reference = Value::Object(Map::from_iter([(
+            "$ref".to_owned(),
+            Value::String(format!("{uri}#{}", root_pointer(index))),
+        )]));
         options().with_registry(&registry).build(&reference).ok()
     };
     let threads = std::thread::available_parallelism()

@@ -319,25 +319,41 @@ fn sibling_operations(operations: &mut BTreeMap<String, Operation>) {
         (last.starts_with('{') && last.ends_with('}') && !collection.is_empty())
             .then_some(collection)
     }
+    // Indexed by path, in operationId order, so that the pairing takes linear time.
+    let mut updates: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    let mut creates: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, operation) in operations.iter() {
+        match operation.method {
+            "post" => creates.entry(&operation.path).or_default().push(id),
+            "put" | "patch" => {
+                if let Some(collection) = collection_of(&operation.path) {
+                    updates
+                        .entry(collection)
+                        .or_default()
+                        .push((id, operation.method));
+                }
+            }
+            _ => {}
+        }
+    }
     let pairs: Vec<(String, Option<String>)> = operations
         .iter()
         .map(|(id, operation)| {
-            let sibling = operations
-                .iter()
-                .filter(|(_, other)| match operation.method {
-                    "post" => {
-                        matches!(other.method, "put" | "patch")
-                            && collection_of(&other.path) == Some(operation.path.as_str())
-                    }
-                    "put" | "patch" => {
-                        other.method == "post"
-                            && collection_of(&operation.path) == Some(other.path.as_str())
-                    }
-                    _ => false,
-                })
-                .min_by_key(|(_, other)| other.method != "put")
-                .map(|(id, _)| id.clone());
-            (id.clone(), sibling)
+            let sibling = match operation.method {
+                // The PUT, else the first PATCH.
+                "post" => updates.get(operation.path.as_str()).and_then(|found| {
+                    found
+                        .iter()
+                        .find(|(_, method)| *method == "put")
+                        .or_else(|| found.first())
+                        .map(|(id, _)| *id)
+                }),
+                "put" | "patch" => collection_of(&operation.path)
+                    .and_then(|collection| creates.get(collection))
+                    .and_then(|found| found.first().copied()),
+                _ => None,
+            };
+            (id.clone(), sibling.map(str::to_owned))
         })
         .collect();
     for (id, sibling) in pairs {
