@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use jsonschema::{Draft, Registry, ValidationOptions, Validator};
 use serde_json::{Map, Value};
@@ -131,10 +132,6 @@ pub(crate) fn compile(
 /// The fast way: `None` when the meta-schema refuses a resource or a validator does not
 /// compile (then [`legacy`] decides).
 fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
-    let meta = jsonschema::draft202012::meta::validator();
-    if !resources.iter().all(|resource| meta.is_valid(resource)) {
-        return None;
-    }
     let registry = Registry::new()
         .add(RESOURCES[0], &resources[0])
         .ok()?
@@ -143,43 +140,53 @@ fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
         .draft(Draft::Draft202012)
         .prepare()
         .ok()?;
-    let build = |index: usize| -> Option<Validator> {
-        let uri = RESOURCES[slot(roots[index].direction)];
-        let reference = Value::Object(Map::from_iter([(
-            "$ref".to_owned(),
-            Value::String(format!("{uri}#{}", root_pointer(index))),
-        )]));
-        options().with_registry(&registry).build(&reference).ok()
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    // Each thread takes the next root until none is left, or one fails.
+    let work = || -> Vec<(usize, Validator)> {
+        let mut built = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(root) = roots.get(index) else {
+                break;
+            };
+            let uri = RESOURCES[slot(root.direction)];
+            let reference = Value::Object(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::String(format!("{uri}#{}", root_pointer(index))),
+            )]));
+            match options().with_registry(&registry).build(&reference) {
+                Ok(validator) => built.push((index, validator)),
+                Err(_) => failed.store(true, Ordering::Relaxed),
+            }
+        }
+        built
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(roots.len() / 16 + 1);
-    if threads <= 1 {
-        return (0..roots.len()).map(build).collect();
-    }
-    // Interleaved, so that each thread gets small and large schemas alike.
-    let parts: Vec<Option<Vec<(usize, Validator)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|part| {
-                let build = &build;
-                scope.spawn(move || {
-                    (part..roots.len())
-                        .step_by(threads)
-                        .map(|index| Some((index, build(index)?)))
-                        .collect::<Option<Vec<_>>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().ok().flatten())
-            .collect()
-    });
-    let mut slots: Vec<Option<Validator>> = (0..roots.len()).map(|_| None).collect();
-    for part in parts {
-        for (index, validator) in part? {
-            slots[index] = Some(validator);
+    let parts: Vec<Vec<(usize, Validator)>> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // This thread checks the resources against the meta-schema meanwhile, then helps.
+        let meta = jsonschema::draft202012::meta::validator();
+        if !resources.iter().all(|resource| meta.is_valid(resource)) {
+            failed.store(true, Ordering::Relaxed);
         }
+        let mut parts = vec![work()];
+        for helper in helpers {
+            match helper.join() {
+                Ok(part) => parts.push(part),
+                Err(_) => failed.store(true, Ordering::Relaxed),
+            }
+        }
+        parts
+    });
+    if failed.load(Ordering::Relaxed) {
+        return None;
+    }
+    let mut slots: Vec<Option<Validator>> = (0..roots.len()).map(|_| None).collect();
+    for (index, validator) in parts.into_iter().flatten() {
+        slots[index] = Some(validator);
     }
     slots.into_iter().collect()
 }

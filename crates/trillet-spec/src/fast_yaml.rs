@@ -12,9 +12,69 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Number, Value};
 
 /// The JSON form of the YAML `text`, or `None` to let the careful reader decide.
+///
+/// With more than one core, a large document whose root is a block mapping is read in two
+/// halves at once, cut before a top-level key (see [`halves`]).
 pub(crate) fn json_from_yaml(text: &str) -> Option<Value> {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    match halves(text).filter(|_| parallel) {
+        Some((first, second)) => {
+            let (first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| one_document(second));
+                (one_document(first), second.join().ok().flatten())
+            });
+            let (Value::Object(mut first), Value::Object(second)) = (first?, second?) else {
+                return None;
+            };
+            for (key, value) in second {
+                // A key of both halves: the careful reader says what to do.
+                if first.insert(key, value).is_some() {
+                    return None;
+                }
+            }
+            Some(Value::Object(first))
+        }
+        None => one_document(text),
+    }
+}
+
+fn one_document(text: &str) -> Option<Value> {
     let deserializer = serde_norway::Deserializer::from_str(text);
     ValueSeed.deserialize(deserializer).ok()
+}
+
+/// Below this size, a second thread costs more than it saves.
+const HALVES_FROM_BYTES: usize = 64 * 1024;
+
+/// `text` cut in two at the line nearest its middle that starts with a letter in column 0:
+/// in a block mapping at the root, such a line starts a top-level key, and nothing before
+/// it goes on after it (a plain or block scalar ends at a line less indented than its key;
+/// a quoted scalar or flow collection that goes on leaves the first half unfinished, which
+/// then fails). `None` for a small text, or one holding a document marker (`---`, `...`) or
+/// a directive (`%`) at the start of a line, after which the halves could read as more or
+/// other documents than the whole.
+fn halves(text: &str) -> Option<(&str, &str)> {
+    if text.len() < HALVES_FROM_BYTES
+        || text.starts_with(['%', '.'])
+        || ["\n---", "\n...", "\n%", "\r---", "\r...", "\r%"]
+            .iter()
+            .any(|marker| text.contains(marker))
+    {
+        return None;
+    }
+    let middle = text.len() / 2;
+    let starts = |from: usize| {
+        text[from..]
+            .match_indices('\n')
+            .map(move |(at, _)| from + at + 1)
+            .find(|&start| {
+                text.as_bytes()
+                    .get(start)
+                    .is_some_and(u8::is_ascii_alphabetic)
+            })
+    };
+    let cut = starts(middle)?;
+    Some(text.split_at(cut))
 }
 
 struct ValueSeed;
@@ -160,6 +220,37 @@ mod tests {
             }
             None => assert!(fast.is_none(), "{text:?}: {careful:?}"),
         }
+    }
+
+    #[test]
+    fn large_documents_are_cut_before_a_top_level_key() {
+        let (first, second) = super::halves(crate::EMBEDDED_DOCUMENT).expect("cut");
+        assert!(
+            second.starts_with(|c: char| c.is_ascii_alphabetic()),
+            "{second:.40}"
+        );
+        assert!(first.ends_with('\n'));
+        let padding = "#".repeat(super::HALVES_FROM_BYTES);
+        for (unsafe_to_cut, loads) in [
+            (format!("{padding}\na: 1\n...\nb: 2\n"), None),
+            (format!("{padding}\na: 1\n---\nb: 2\n"), None),
+            (format!("%YAML 1.2\n---\n{padding}\na: 1\nb: 2\n"), Some(())),
+        ] {
+            assert_eq!(super::halves(&unsafe_to_cut), None);
+            check(&unsafe_to_cut, loads);
+        }
+        // A quoted scalar or a flow collection that goes on past the cut: the first half
+        // fails, and the whole is read in one piece (or fails the careful way).
+        let quoted = format!("{padding}\na: \"x\n{}\nb: 2\"\nc: 3\n", "y ".repeat(40_000));
+        let flow = format!("{padding}\na: [x,\n{}\nb: 2]\nc: 3\n", "y, ".repeat(30_000));
+        for text in [quoted, flow] {
+            let (_, second) = super::halves(&text).expect("cut");
+            assert!(second.starts_with("b: 2"));
+            let careful = careful_yaml_to_json(&text).ok();
+            assert!(json_from_yaml(&text).is_none_or(|fast| Some(fast) == careful));
+        }
+        let twice = format!("{padding}\na: {}\nb: 2\nz: 3\na: 4\n", "y ".repeat(40_000));
+        check(&twice, None);
     }
 
     #[test]
