@@ -311,6 +311,17 @@ mod tests {
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 
     #[test]
+    fn vendor_extensions_change_nothing() {
+        let text = format!(
+            "{HEAD}x-top: 1\npaths:\n  /a:\n    x-item: [1]\n    post:\n      operationId: a\n      x-trillet-retry: safe\n      requestBody:\n        x-body: {{a: 1}}\n        content:\n          application/json:\n            x-media: true\n            schema:\n              $ref: '#/components/schemas/A'\n      responses: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      x-go-name: A\n"
+        );
+        let spec = load(&text, Way::Shared).expect("loads");
+        assert!(matches!(spec.reported, Schemas::Shared(_)));
+        assert!(spec.validate_request("a", &json!("x")).is_ok());
+        assert!(spec.validate_request("a", &json!(1)).is_err());
+    }
+
+    #[test]
     fn a_broken_schema_nobody_uses_still_loads() {
         // The meta-schema refuses the shared resource; compiled one by one, as before,
         // nothing reaches it.
