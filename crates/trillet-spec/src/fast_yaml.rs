@@ -254,6 +254,12 @@ mod tests {
     }
 
     #[test]
+    fn the_json_copy_of_build_rs_is_the_yaml_read_at_run_time() {
+        let copy = crate::validator::embedded_json().expect("build.rs wrote a JSON copy");
+        assert_eq!(Ok(copy), careful_yaml_to_json(crate::EMBEDDED_DOCUMENT));
+    }
+
+    #[test]
     fn documents_read_the_same_both_ways() {
         for text in [
             crate::EMBEDDED_DOCUMENT,

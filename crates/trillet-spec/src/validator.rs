@@ -83,6 +83,19 @@ pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../openapi/trillet.yaml"
 
 static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
 
+/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs`; empty when the document
+/// is left to the careful reader at run time.
+const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/trillet.json"));
+
+/// The embedded document, from its JSON copy (within the limits of the YAML text, as
+/// [`SpecValidator::from_yaml_str`] checks them); `None` to read the YAML instead.
+pub(crate) fn embedded_json() -> Option<Value> {
+    if EMBEDDED_JSON.is_empty() || crate::check_document_limits(EMBEDDED_DOCUMENT).is_err() {
+        return None;
+    }
+    serde_json::from_str(EMBEDDED_JSON).ok()
+}
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -109,7 +122,10 @@ impl SpecValidator {
     /// could not be built.
     pub fn try_embedded() -> Result<&'static SpecValidator, &'static LoadError> {
         EMBEDDED
-            .get_or_init(|| Self::from_yaml_str(EMBEDDED_DOCUMENT))
+            .get_or_init(|| match embedded_json() {
+                Some(document) => Self::from_document(EMBEDDED_DOCUMENT, document, Way::Shared),
+                None => Self::from_yaml_str(EMBEDDED_DOCUMENT),
+            })
             .as_ref()
     }
 
