@@ -93,8 +93,10 @@ impl<'a> Converter<'a> {
             // writers mean it.
             let name = self.component_name(reference, pointer)?;
             refs.insert(name.to_owned());
-            let converted =
-                json!({ "$ref": format!("{DEFS_PREFIX}{}", escape_pointer_segment(name)) });
+            let converted = Value::Object(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::String(format!("{DEFS_PREFIX}{}", escape_pointer_segment(name))),
+            )]));
             return Ok(if nullable {
                 or_null(converted)
             } else {
@@ -284,7 +286,12 @@ impl<'a> Converter<'a> {
 
 /// `schema`, or null.
 fn or_null(schema: Value) -> Value {
-    json!({ "anyOf": [schema, { "type": "null" }] })
+    // Moved, not `json!`, which would serialize a copy of `schema`.
+    let null = Map::from_iter([("type".to_owned(), Value::String("null".to_owned()))]);
+    Value::Object(Map::from_iter([(
+        "anyOf".to_owned(),
+        Value::Array(vec![schema, Value::Object(null)]),
+    )]))
 }
 
 #[cfg(test)]

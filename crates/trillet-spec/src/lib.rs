@@ -51,11 +51,15 @@
 //! branch), whatever the `discriminator` says.
 
 mod bounds;
+mod compile;
 mod convert;
 mod example_files;
 mod examples;
+mod fast_yaml;
 mod lint;
 mod load;
+#[doc(hidden)]
+pub mod phases;
 mod prescan;
 mod report;
 mod validator;

@@ -97,6 +97,15 @@ impl std::error::Error for LoadError {}
 /// reads as numbers or booleans (an unquoted `200:`) become strings, as OpenAPI means them.
 pub(crate) fn yaml_to_json(text: &str) -> Result<Value, LoadError> {
     check_document_limits(text)?;
+    if let Some(document) = crate::fast_yaml::json_from_yaml(text) {
+        return Ok(document);
+    }
+    careful_yaml_to_json(text)
+}
+
+/// [`yaml_to_json`] through a `serde_norway::Value`, naming the pointer of what JSON
+/// cannot hold: what decides the errors.
+pub(crate) fn careful_yaml_to_json(text: &str) -> Result<Value, LoadError> {
     let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|error| {
         let (line, column) = error
             .location()
@@ -197,7 +206,11 @@ pub(crate) fn document_error(text: &str, pointer: &str, message: &str) -> LoadEr
 /// assert_eq!(trillet_spec::escape_pointer_segment("/v1/api/~x"), "~1v1~1api~1~0x");
 /// ```
 pub fn escape_pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1")
+    } else {
+        segment.to_owned()
+    }
 }
 
 /// Undoes [`escape_pointer_segment`].

@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
-use jsonschema::{Draft, ValidationOptions};
 use serde_json::{Map, Value};
 
+use crate::compile::{self, slot, Root, Schemas, Way};
 use crate::convert::{Converter, Direction};
 use crate::examples::{Example, ExampleOutcome, ExampleTarget};
 use crate::load::{
@@ -22,6 +22,8 @@ use crate::report::{edit_distance, Reporter, ValidationError};
 pub struct SpecValidator {
     pub(crate) operations: BTreeMap<String, Operation>,
     pub(crate) schemas: Vec<CompiledSchema>,
+    /// What the reporter reads the names a schema allows from.
+    pub(crate) reported: Schemas,
     examples: Vec<Example>,
     /// The YAML text, to find the line of a pointer when reporting.
     text: String,
@@ -45,8 +47,6 @@ impl std::fmt::Debug for SpecValidator {
 
 pub(crate) struct CompiledSchema {
     pub(crate) validator: jsonschema::Validator,
-    /// The converted JSON Schema, to look up allowed property names when reporting.
-    schema: Value,
     direction: Direction,
 }
 
@@ -83,6 +83,19 @@ pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../openapi/trillet.yaml"
 
 static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
 
+/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs`; empty when the document
+/// is left to the careful reader at run time.
+const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/trillet.json"));
+
+/// The embedded document, from its JSON copy (within the limits of the YAML text, as
+/// [`SpecValidator::from_yaml_str`] checks them); `None` to read the YAML instead.
+pub(crate) fn embedded_json() -> Option<Value> {
+    if EMBEDDED_JSON.is_empty() || crate::check_document_limits(EMBEDDED_DOCUMENT).is_err() {
+        return None;
+    }
+    serde_json::from_str(EMBEDDED_JSON).ok()
+}
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -109,7 +122,10 @@ impl SpecValidator {
     /// could not be built.
     pub fn try_embedded() -> Result<&'static SpecValidator, &'static LoadError> {
         EMBEDDED
-            .get_or_init(|| Self::from_yaml_str(EMBEDDED_DOCUMENT))
+            .get_or_init(|| match embedded_json() {
+                Some(document) => Self::from_document(EMBEDDED_DOCUMENT, document, Way::Shared),
+                None => Self::from_yaml_str(EMBEDDED_DOCUMENT),
+            })
             .as_ref()
     }
 
@@ -125,15 +141,44 @@ impl SpecValidator {
     /// (size, nesting of flow collections, YAML anchors and aliases).
     pub fn from_yaml_str(text: &str) -> Result<SpecValidator, LoadError> {
         let document = yaml_to_json(text)?;
-        let mut builder = Builder::new(text, &document)?;
-        builder.operations()?;
-        builder.component_schema_examples()?;
-        let branches = builder.branch_validators()?;
-        sibling_operations(&mut builder.operations);
+        Self::from_document(text, document, Way::Shared)
+    }
+
+    /// Builds the validator of `document`, the JSON form of the YAML `text`.
+    pub(crate) fn from_document(
+        text: &str,
+        document: Value,
+        way: Way,
+    ) -> Result<SpecValidator, LoadError> {
+        let mut walked = Walked::new(text, &document)?;
+        let compiled = compile::compile(
+            std::mem::take(&mut walked.builder.roots),
+            std::mem::take(&mut walked.builder.defs),
+            way,
+        )
+        .map_err(|(pointer, message)| walked.builder.error(&pointer, &message))?;
+        let schemas = compiled
+            .validators
+            .into_iter()
+            .zip(walked.directions)
+            .map(|(validator, direction)| CompiledSchema {
+                validator,
+                direction,
+            })
+            .collect();
+        let Walked {
+            builder, branches, ..
+        } = walked;
+        let Builder {
+            operations,
+            examples,
+            ..
+        } = builder;
         Ok(SpecValidator {
-            operations: builder.operations,
-            schemas: builder.schemas,
-            examples: builder.examples,
+            operations,
+            schemas,
+            reported: compiled.schemas,
+            examples,
             text: text.to_owned(),
             document,
             branches,
@@ -262,13 +307,17 @@ impl SpecValidator {
         })
     }
 
-    fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
+    pub(crate) fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
         let compiled = &self.schemas[index];
         if compiled.validator.is_valid(body) {
             return Ok(());
         }
+        let schema = match &self.reported {
+            Schemas::Shared(resources) => &resources[slot(compiled.direction)],
+            Schemas::Own(schemas) => &schemas[index],
+        };
         let reporter = Reporter {
-            schema: &compiled.schema,
+            schema,
             direction: compiled.direction,
         };
         Err(ValidationError::Invalid(
@@ -286,25 +335,41 @@ fn sibling_operations(operations: &mut BTreeMap<String, Operation>) {
         (last.starts_with('{') && last.ends_with('}') && !collection.is_empty())
             .then_some(collection)
     }
+    // Indexed by path, in operationId order, so that the pairing takes linear time.
+    let mut updates: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    let mut creates: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, operation) in operations.iter() {
+        match operation.method {
+            "post" => creates.entry(&operation.path).or_default().push(id),
+            "put" | "patch" => {
+                if let Some(collection) = collection_of(&operation.path) {
+                    updates
+                        .entry(collection)
+                        .or_default()
+                        .push((id, operation.method));
+                }
+            }
+            _ => {}
+        }
+    }
     let pairs: Vec<(String, Option<String>)> = operations
         .iter()
         .map(|(id, operation)| {
-            let sibling = operations
-                .iter()
-                .filter(|(_, other)| match operation.method {
-                    "post" => {
-                        matches!(other.method, "put" | "patch")
-                            && collection_of(&other.path) == Some(operation.path.as_str())
-                    }
-                    "put" | "patch" => {
-                        other.method == "post"
-                            && collection_of(&operation.path) == Some(other.path.as_str())
-                    }
-                    _ => false,
-                })
-                .min_by_key(|(_, other)| other.method != "put")
-                .map(|(id, _)| id.clone());
-            (id.clone(), sibling)
+            let sibling = match operation.method {
+                // The PUT, else the first PATCH.
+                "post" => updates.get(operation.path.as_str()).and_then(|found| {
+                    found
+                        .iter()
+                        .find(|(_, method)| *method == "put")
+                        .or_else(|| found.first())
+                        .map(|(id, _)| *id)
+                }),
+                "put" | "patch" => collection_of(&operation.path)
+                    .and_then(|collection| creates.get(collection))
+                    .and_then(|found| found.first().copied()),
+                _ => None,
+            };
+            (id.clone(), sibling.map(str::to_owned))
         })
         .collect();
     for (id, sibling) in pairs {
@@ -314,32 +379,62 @@ fn sibling_operations(operations: &mut BTreeMap<String, Operation>) {
     }
 }
 
-/// Walks the document once, compiling schemas and collecting examples.
-struct Builder<'d> {
+/// The document walked: its operations and examples, and its schemas converted, ready to
+/// be compiled.
+pub(crate) struct Walked<'d> {
+    pub(crate) builder: Builder<'d>,
+    pub(crate) branches: HashMap<String, usize>,
+    /// The direction of each root schema.
+    pub(crate) directions: Vec<Direction>,
+}
+
+impl<'d> Walked<'d> {
+    pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
+        let mut builder = Builder::new(text, document)?;
+        let walked = builder.operations().and_then(|()| {
+            builder.component_schema_examples()?;
+            builder.branch_validators()
+        });
+        let branches = match walked {
+            Ok(branches) => branches,
+            Err(error) => {
+                // The schemas met before the problem were compiled before it, one by one,
+                // so a schema that does not compile is the first problem.
+                if let Err((pointer, message)) = compile::legacy(&builder.roots, &builder.defs) {
+                    return Err(builder.error(&pointer, &message));
+                }
+                return Err(error);
+            }
+        };
+        sibling_operations(&mut builder.operations);
+        let directions = builder.roots.iter().map(|root| root.direction).collect();
+        Ok(Walked {
+            builder,
+            branches,
+            directions,
+        })
+    }
+}
+
+/// Walks the document once, converting schemas and collecting examples.
+pub(crate) struct Builder<'d> {
     text: &'d str,
     document: &'d Value,
     converters: [Converter<'d>; 2],
     /// Converted `components/schemas`, per direction.
-    defs: [Map<String, Value>; 2],
+    pub(crate) defs: [Map<String, Value>; 2],
     /// Component schemas each component schema refers to directly, per direction.
     refs: [HashMap<String, BTreeSet<String>>; 2],
     /// Component schemas reached from operations, per direction.
     used: [BTreeSet<String>; 2],
-    options: ValidationOptions<'static>,
     cache: HashMap<(String, Direction), usize>,
-    schemas: Vec<CompiledSchema>,
+    /// The converted schemas to compile, in the order they were met.
+    pub(crate) roots: Vec<Root>,
     operations: BTreeMap<String, Operation>,
     /// Where each operationId was defined, to report duplicates.
     operation_pointers: HashMap<String, String>,
     examples: Vec<Example>,
     seen_examples: HashSet<(String, Option<Direction>)>,
-}
-
-fn slot(direction: Direction) -> usize {
-    match direction {
-        Direction::Request => 0,
-        Direction::Response => 1,
-    }
 }
 
 fn join(pointer: &str, segment: &str) -> String {
@@ -384,12 +479,8 @@ impl<'d> Builder<'d> {
             defs: [Map::new(), Map::new()],
             refs: [HashMap::new(), HashMap::new()],
             used: [BTreeSet::new(), BTreeSet::new()],
-            options: jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .should_validate_formats(true)
-                .should_ignore_unknown_formats(true),
             cache: HashMap::new(),
-            schemas: Vec::new(),
+            roots: Vec::new(),
             operations: BTreeMap::new(),
             operation_pointers: HashMap::new(),
             examples: Vec::new(),
@@ -413,7 +504,7 @@ impl<'d> Builder<'d> {
         Ok(builder)
     }
 
-    fn error(&self, pointer: &str, message: &str) -> LoadError {
+    pub(crate) fn error(&self, pointer: &str, message: &str) -> LoadError {
         document_error(self.text, pointer, message)
     }
 
@@ -854,7 +945,7 @@ impl<'d> Builder<'d> {
         Ok(branches)
     }
 
-    /// Converts and compiles the schema at `pointer` for `direction`, once.
+    /// Converts the schema at `pointer` for `direction`, once, for [`compile::compile`].
     fn compile(
         &mut self,
         schema: &Value,
@@ -896,33 +987,14 @@ impl<'d> Builder<'d> {
                 }
             }
         }
-        let mut root = match converted {
-            Value::Object(object) => object,
-            other => Map::from_iter([("allOf".to_owned(), Value::Array(vec![other]))]),
-        };
-        if !reached.is_empty() {
-            let defs: Map<String, Value> = reached
-                .iter()
-                .filter_map(|name| {
-                    Some((name.clone(), self.defs[slot(direction)].get(name)?.clone()))
-                })
-                .collect();
-            root.insert("$defs".to_owned(), Value::Object(defs));
-        }
-        self.used[slot(direction)].extend(reached);
-        let schema = Value::Object(root);
-        let validator = self.options.build(&schema).map_err(|error| {
-            self.error(
-                pointer,
-                &format!("the schema cannot be compiled ({direction}): {error}"),
-            )
-        })?;
-        self.schemas.push(CompiledSchema {
-            validator,
-            schema,
+        self.used[slot(direction)].extend(reached.iter().cloned());
+        self.roots.push(Root {
+            schema: converted,
+            reached,
+            pointer: pointer.to_owned(),
             direction,
         });
-        let index = self.schemas.len() - 1;
+        let index = self.roots.len() - 1;
         self.cache.insert((key, direction), index);
         Ok(index)
     }

@@ -1,0 +1,354 @@
+//! Compiling the converted schemas into validators.
+//!
+//! Each direction's component schemas and the schemas of the document's bodies, parameters
+//! and examples ("roots") go into one JSON Schema resource per direction,
+//! `{"$defs": {"Agent": .., ":0": <root 0>, ..}}` (a root's name starts with `:`, which no
+//! component name may hold), and each validator is compiled from a bare `$ref` into it.
+//! So no root carries a copy of the components it reaches, the meta-schema check runs once
+//! over each resource instead of once per copy, and the validators are compiled on every
+//! core. When anything fails that way, [`legacy`] compiles each root with a `$defs` copy of
+//! the components it reaches, one after the other, as this crate always did: that decides
+//! whether the document loads and which error it reports, so errors do not depend on the
+//! way that is fast.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use jsonschema::{Draft, Registry, ValidationOptions, Validator};
+use serde_json::{Map, Value};
+
+use crate::convert::Direction;
+
+/// The base URIs of the shared resources, by direction.
+const RESOURCES: [&str; 2] = ["urn:trillet-spec:request", "urn:trillet-spec:response"];
+
+/// A converted schema waiting to be compiled.
+pub(crate) struct Root {
+    /// The converted schema; component `$ref`s point at `#/$defs/<name>`.
+    pub(crate) schema: Value,
+    /// The component schemas it reaches, directly or not.
+    pub(crate) reached: BTreeSet<String>,
+    /// Where it is in the document, for errors.
+    pub(crate) pointer: String,
+    pub(crate) direction: Direction,
+}
+
+/// The compiled schemas, in the order of their roots, and what their errors' schema paths
+/// point into (to look names up when reporting).
+pub(crate) struct Compiled {
+    pub(crate) validators: Vec<Validator>,
+    pub(crate) schemas: Schemas,
+}
+
+/// How [`compile`] compiles: the shared way first, or (to compare them in tests) the
+/// legacy way only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Way {
+    Shared,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Legacy,
+}
+
+/// What the schema paths of a validator's errors point into.
+pub(crate) enum Schemas {
+    /// The shared resource of each direction.
+    Shared([Value; 2]),
+    /// Each root with its copies, as [`legacy`] compiled it.
+    Own(Vec<Value>),
+}
+
+/// Why a root could not be compiled: its pointer and the error, as the loader reports it.
+pub(crate) type CompileError = (String, String);
+
+pub(crate) fn slot(direction: Direction) -> usize {
+    match direction {
+        Direction::Request => 0,
+        Direction::Response => 1,
+    }
+}
+
+/// The options every validator is compiled with.
+pub(crate) fn options() -> ValidationOptions<'static> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(true)
+}
+
+/// Where the reporter finds root `index` of a direction's resource.
+pub(crate) fn root_pointer(index: usize) -> String {
+    format!("/$defs/:{index}")
+}
+
+/// Compiles `roots` against the converted component schemas `defs` (per direction).
+///
+/// # Errors
+///
+/// The first root, in order, that cannot be compiled, as [`legacy`] finds it.
+pub(crate) fn compile(
+    mut roots: Vec<Root>,
+    defs: [Map<String, Value>; 2],
+    way: Way,
+) -> Result<Compiled, CompileError> {
+    // Moved, not `json!`, which would serialize a copy.
+    let mut resources =
+        defs.map(|defs| Value::Object(Map::from_iter([("$defs".to_owned(), Value::Object(defs))])));
+    for (index, root) in roots.iter_mut().enumerate() {
+        if let Some(Value::Object(defs)) = resources[slot(root.direction)].get_mut("$defs") {
+            defs.insert(format!(":{index}"), std::mem::take(&mut root.schema));
+        }
+    }
+    if let Some(validators) = (way == Way::Shared)
+        .then(|| shared(&roots, &resources))
+        .flatten()
+    {
+        return Ok(Compiled {
+            validators,
+            schemas: Schemas::Shared(resources),
+        });
+    }
+    let [request, response] = &resources;
+    let defs = [request, response].map(|resource| {
+        resource
+            .get("$defs")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    });
+    for (index, root) in roots.iter_mut().enumerate() {
+        root.schema = defs[slot(root.direction)]
+            .get(&format!(":{index}"))
+            .cloned()
+            .unwrap_or_default();
+    }
+    let (validators, schemas) = legacy(&roots, &defs)?.into_iter().unzip();
+    Ok(Compiled {
+        validators,
+        schemas: Schemas::Own(schemas),
+    })
+}
+
+/// The fast way: `None` when the meta-schema refuses a resource or a validator does not
+/// compile (then [`legacy`] decides).
+fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
+    let registry = Registry::new()
+        .add(RESOURCES[0], &resources[0])
+        .ok()?
+        .add(RESOURCES[1], &resources[1])
+        .ok()?
+        .draft(Draft::Draft202012)
+        .prepare()
+        .ok()?;
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    // Each thread takes the next root until none is left, or one fails.
+    let work = || -> Vec<(usize, Validator)> {
+        let mut built = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(root) = roots.get(index) else {
+                break;
+            };
+            let uri = RESOURCES[slot(root.direction)];
+            let reference = Value::Object(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::String(format!("{uri}#{}", root_pointer(index))),
+            )]));
+            match options().with_registry(&registry).build(&reference) {
+                Ok(validator) => built.push((index, validator)),
+                Err(_) => failed.store(true, Ordering::Relaxed),
+            }
+        }
+        built
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(roots.len() / 16 + 1);
+    let parts: Vec<Vec<(usize, Validator)>> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // This thread checks the resources against the meta-schema meanwhile, then helps.
+        let meta = jsonschema::draft202012::meta::validator();
+        if !resources.iter().all(|resource| meta.is_valid(resource)) {
+            failed.store(true, Ordering::Relaxed);
+        }
+        let mut parts = vec![work()];
+        for helper in helpers {
+            match helper.join() {
+                Ok(part) => parts.push(part),
+                Err(_) => failed.store(true, Ordering::Relaxed),
+            }
+        }
+        parts
+    });
+    if failed.load(Ordering::Relaxed) {
+        return None;
+    }
+    let mut slots: Vec<Option<Validator>> = (0..roots.len()).map(|_| None).collect();
+    for (index, validator) in parts.into_iter().flatten() {
+        slots[index] = Some(validator);
+    }
+    slots.into_iter().collect()
+}
+
+/// The slow way, one root after the other, each with a `$defs` copy of the components it
+/// reaches: what decides the errors. Returns each validator with the schema it compiled.
+///
+/// # Errors
+///
+/// The first root that does not compile.
+pub(crate) fn legacy(
+    roots: &[Root],
+    defs: &[Map<String, Value>; 2],
+) -> Result<Vec<(Validator, Value)>, CompileError> {
+    let options = options();
+    roots
+        .iter()
+        .map(|root| {
+            let mut schema = match &root.schema {
+                Value::Object(object) => object.clone(),
+                other => Map::from_iter([("allOf".to_owned(), Value::Array(vec![other.clone()]))]),
+            };
+            if !root.reached.is_empty() {
+                let copies: Map<String, Value> = root
+                    .reached
+                    .iter()
+                    .filter_map(|name| {
+                        Some((name.clone(), defs[slot(root.direction)].get(name)?.clone()))
+                    })
+                    .collect();
+                schema.insert("$defs".to_owned(), Value::Object(copies));
+            }
+            let schema = Value::Object(schema);
+            let validator = options.build(&schema).map_err(|error| {
+                let direction = root.direction;
+                (
+                    root.pointer.clone(),
+                    format!("the schema cannot be compiled ({direction}): {error}"),
+                )
+            })?;
+            Ok((validator, schema))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::compile::{Schemas, Way};
+    use crate::load::yaml_to_json;
+    use crate::{LoadError, SpecValidator, EMBEDDED_DOCUMENT};
+
+    const PETSTORE: &str = include_str!("../tests/fixtures/petstore.yaml");
+    const KENNELS: &str = include_str!("../tests/fixtures/lint.yaml");
+
+    fn load(text: &str, way: Way) -> Result<SpecValidator, LoadError> {
+        SpecValidator::from_document(text, yaml_to_json(text)?, way)
+    }
+
+    /// The value, and values that break it in the ways bodies go wrong.
+    fn variants(value: &Value) -> Vec<Value> {
+        let mut out = vec![
+            value.clone(),
+            Value::Null,
+            json!(12345),
+            json!("+14155551234"),
+            json!([value]),
+        ];
+        if let Value::Object(object) = value {
+            for key in object.keys() {
+                for wrong in [json!(12345), json!({"zz": [1]}), json!("x"), Value::Null] {
+                    let mut changed = object.clone();
+                    changed.insert(key.clone(), wrong);
+                    out.push(Value::Object(changed));
+                }
+                let mut missing = object.clone();
+                missing.remove(key);
+                out.push(Value::Object(missing));
+            }
+            let mut extra = object.clone();
+            extra.insert("nmae".to_owned(), json!(true));
+            out.push(Value::Object(extra));
+        }
+        out
+    }
+
+    /// Every example, and its broken variants, reports the same both ways.
+    fn check_same_reports(text: &str) {
+        let shared = load(text, Way::Shared).expect("loads");
+        let legacy = load(text, Way::Legacy).expect("loads");
+        assert!(matches!(shared.reported, Schemas::Shared(_)));
+        assert!(matches!(legacy.reported, Schemas::Own(_)));
+        assert_eq!(shared.examples().len(), legacy.examples().len());
+        let mut invalid = 0;
+        for example in shared.examples() {
+            for value in variants(&example.value) {
+                let both = [&shared, &legacy]
+                    .map(|spec| format!("{:?}", spec.check(example.validator, &value)));
+                assert_eq!(both[0], both[1], "{} with {value}", example.location);
+                invalid += usize::from(both[0].starts_with("Err"));
+            }
+        }
+        assert!(invalid > 0, "the variants break something");
+    }
+
+    #[test]
+    fn shared_components_report_as_copied_ones() {
+        check_same_reports(EMBEDDED_DOCUMENT);
+        check_same_reports(PETSTORE);
+        check_same_reports(KENNELS);
+    }
+
+    #[test]
+    fn the_embedded_document_compiles_the_shared_way() {
+        assert!(matches!(
+            SpecValidator::embedded().reported,
+            Schemas::Shared(_)
+        ));
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn vendor_extensions_change_nothing() {
+        let text = format!(
+            "{HEAD}x-top: 1\npaths:\n  /a:\n    x-item: [1]\n    post:\n      operationId: a\n      x-trillet-retry: safe\n      requestBody:\n        x-body: {{a: 1}}\n        content:\n          application/json:\n            x-media: true\n            schema:\n              $ref: '#/components/schemas/A'\n      responses: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      x-go-name: A\n"
+        );
+        let spec = load(&text, Way::Shared).expect("loads");
+        assert!(matches!(spec.reported, Schemas::Shared(_)));
+        assert!(spec.validate_request("a", &json!("x")).is_ok());
+        assert!(spec.validate_request("a", &json!(1)).is_err());
+    }
+
+    #[test]
+    fn a_broken_schema_nobody_uses_still_loads() {
+        // The meta-schema refuses the shared resource; compiled one by one, as before,
+        // nothing reaches it.
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: string\n      responses: {{}}\ncomponents:\n  schemas:\n    Unused:\n      type: string\n      minLength: -1\n"
+        );
+        let spec = load(&text, Way::Shared).expect("loads");
+        assert!(matches!(spec.reported, Schemas::Own(_)));
+        assert!(spec.validate_request("a", &json!("x")).is_ok());
+    }
+
+    #[test]
+    fn a_broken_schema_in_use_is_reported_as_before() {
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/Broken'\n      responses: {{}}\ncomponents:\n  schemas:\n    Broken:\n      type: string\n      minLength: -1\n"
+        );
+        let errors = [Way::Shared, Way::Legacy].map(|way| match load(&text, way) {
+            Ok(_) => panic!("loads"),
+            Err(error) => error.to_string(),
+        });
+        assert_eq!(errors[0], errors[1]);
+        assert!(
+            errors[0].starts_with(
+                "line 10: at #/paths/~1a/post/requestBody/content/application~1json/schema: the schema cannot be compiled (request): "
+            ),
+            "{}",
+            errors[0]
+        );
+    }
+}
