@@ -31,7 +31,7 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
-    gen         Regenerate crates/trillet/src/generated/ (and the README's retry table)
+X
                 from openapi/trillet.yaml.
     gen --check Fail (exit 1, with a diff) when a committed generated file is stale;
                 writes nothing. Exit 2: nothing could be generated (the message says
