@@ -9,7 +9,7 @@ use trillet_spec::{
     EMBEDDED_DOCUMENT, MAX_DOCUMENT_BYTES, MAX_FLOW_DEPTH,
 };
 
-mod common;
+use crate::common;
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
 

@@ -1,6 +1,6 @@
 //! Folders of example payloads: valid files, documented mistakes, and what goes wrong.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

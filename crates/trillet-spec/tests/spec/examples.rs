@@ -1,6 +1,6 @@
 //! Finding the inline examples of a document and validating them.
 
-mod common;
+use crate::common;
 
 use trillet_spec::{Direction, ExampleTarget, SpecValidator};
 

@@ -1,7 +1,7 @@
 //! What callers are told: pointers, messages, masking, status lookup, errors other than
 //! violations.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use trillet_spec::{Direction, ValidationError, Violation};

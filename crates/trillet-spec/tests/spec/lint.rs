@@ -1,7 +1,7 @@
 //! The unknown-property lint of request bodies (`SpecValidator::lint_request`), against
 //! `tests/fixtures/lint.yaml`: what is linted, where, and why.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use trillet_spec::{LintReason, SpecValidator, ValidationError};

@@ -1,7 +1,4 @@
-//! The fixture document, loaded once per test binary.
-
-// Each test binary compiles this module and uses only some of it.
-#![allow(dead_code)]
+//! The fixture documents, each loaded once.
 
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! OpenAPI 3.0 schema rules, checked through tests/fixtures/petstore.yaml.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 
