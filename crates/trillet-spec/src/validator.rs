@@ -521,7 +521,7 @@ impl<'d> Builder<'d> {
                 .as_str()
                 .and_then(|r| r.strip_prefix('#'))
                 .ok_or_else(|| self.error(&at, "only local `$ref`s (\"#/...\") are supported"))?;
-            node = self.document.pointer(target).ok_or_else(|| {
+            node = crate::load::pointer(self.document, target).ok_or_else(|| {
                 self.error(
                     &at,
                     &format!("`$ref` \"#{target}\" points at nothing in this document"),
@@ -908,7 +908,7 @@ impl<'d> Builder<'d> {
             if !seen.insert(pointer.clone()) {
                 continue;
             }
-            let Some(Value::Object(schema)) = document.pointer(&pointer) else {
+            let Some(Value::Object(schema)) = crate::load::pointer(document, &pointer) else {
                 continue;
             };
             if let Some(target) = schema
