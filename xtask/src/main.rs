@@ -24,6 +24,13 @@ mod contract;
 mod gen;
 mod validate;
 
+/// mimalloc instead of glibc's malloc: `validate` makes millions of small allocations
+/// (YAML to JSON, converted schemas, validators), and glibc's `malloc` and `free` were a
+/// third of its instructions; mimalloc is faster at those on both cores
+/// (docs/performance.md has the figures).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HELP: &str = "\
 cargo xtask: automation for the Trillet workspace
 

@@ -432,7 +432,7 @@ const MAX_REF_HOPS: usize = 32;
 impl<'d> Walker<'d> {
     fn node(&self, pointer: &str) -> Option<Node<'d>> {
         Some(Node {
-            schema: self.spec.document.pointer(pointer)?,
+            schema: crate::load::pointer(&self.spec.document, pointer)?,
             pointer: pointer.to_owned(),
         })
     }

@@ -43,26 +43,85 @@ pub(crate) struct Scan {
     pub(crate) finding: Option<Finding>,
 }
 
+/// Below this size, a second thread costs more than it saves.
+const SPLIT_FROM_BYTES: usize = 64 * 1024;
+
 /// Scans `text`, stopping at the first anchor or alias, or at the first flow collection
 /// nested deeper than `max_flow_depth`.
+///
+/// With more than one core, a large text is scanned in two parts at once: the second
+/// from the first line after the middle that starts with a letter (a top-level key of a
+/// block mapping at the root), as if the text began there inside that mapping. The
+/// first part's scan stops there only if it reaches that line at the start of a token in
+/// exactly that state (no open flow collection, the root mapping the only block
+/// collection, a key allowed); otherwise it scans on to the end and the second part's
+/// result is dropped. Either way the result is that of [`scan_whole`].
 pub(crate) fn scan(text: &str, max_flow_depth: usize) -> Scan {
-    let mut scanner = Scanner {
-        b: text.as_bytes(),
-        i: 0,
-        line: 0,
-        col: 0,
-        flow: 0,
-        deepest: 0,
-        indent: -1,
-        indents: Vec::new(),
-        key: None,
-        key_allowed: true,
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let Some(cut) = cut(text).filter(|_| parallel) else {
+        return scan_whole(text, max_flow_depth);
     };
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let mut scanner = Scanner::new(&text.as_bytes()[cut..]);
+            // Inside the root block mapping, at column 0: what `Scanner::stopped` checks.
+            scanner.indent = 0;
+            scanner.indents.push(-1);
+            let finding = scanner.run(max_flow_depth);
+            (scanner.deepest, finding)
+        });
+        let mut first = Scanner::new(text.as_bytes());
+        first.stop = cut;
+        let finding = first.run(max_flow_depth);
+        if !first.stopped {
+            // The first scan went on to the end (or found something first).
+            return Scan {
+                max_flow_depth: first.deepest,
+                finding,
+            };
+        }
+        let (deepest, finding) = second.join().unwrap_or_else(|_| {
+            // Cannot happen (the scanner does not panic); scan the rest here if it does.
+            let mut scanner = Scanner::new(&text.as_bytes()[cut..]);
+            scanner.indent = 0;
+            scanner.indents.push(-1);
+            let finding = scanner.run(max_flow_depth);
+            (scanner.deepest, finding)
+        });
+        Scan {
+            max_flow_depth: first.deepest.max(deepest),
+            finding: finding.map(|f| Finding {
+                line: f.line + first.line,
+                ..f
+            }),
+        }
+    })
+}
+
+/// [`scan`] in one piece, on one core.
+pub(crate) fn scan_whole(text: &str, max_flow_depth: usize) -> Scan {
+    let mut scanner = Scanner::new(text.as_bytes());
     let finding = scanner.run(max_flow_depth);
     Scan {
         max_flow_depth: scanner.deepest,
         finding,
     }
+}
+
+/// Where [`scan`] splits a large text: the first line after the middle that starts with
+/// an ASCII letter.
+fn cut(text: &str) -> Option<usize> {
+    if text.len() < SPLIT_FROM_BYTES {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let middle = text.len() / 2;
+    bytes[middle..]
+        .iter()
+        .enumerate()
+        .filter(|&(_, &c)| c == b'\n')
+        .map(|(at, _)| middle + at + 1)
+        .find(|&start| bytes.get(start).is_some_and(u8::is_ascii_alphabetic))
 }
 
 struct Scanner<'a> {
@@ -85,9 +144,41 @@ struct Scanner<'a> {
     key: Option<(usize, usize, usize)>,
     /// libyaml's `simple_key_allowed`.
     key_allowed: bool,
+    /// The byte offset where [`scan`]'s first part may stop, and whether it did.
+    stop: usize,
+    stopped: bool,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        Scanner {
+            b,
+            i: 0,
+            line: 0,
+            col: 0,
+            flow: 0,
+            deepest: 0,
+            indent: -1,
+            indents: Vec::new(),
+            key: None,
+            key_allowed: true,
+            stop: usize::MAX,
+            stopped: false,
+        }
+    }
+
+    /// At [`Scanner::stop`] in the state the second part of [`scan`] starts in. A key
+    /// saved on an earlier line is as good as none: a `:` only uses one of its own line.
+    fn at_stop(&self) -> bool {
+        self.i == self.stop
+            && self.col == 0
+            && self.flow == 0
+            && self.key_allowed
+            && self.indent == 0
+            && self.indents == [-1]
+            && self.key.is_none_or(|(line, _, _)| line < self.line)
+    }
+
     fn run(&mut self, max_flow_depth: usize) -> Option<Finding> {
         loop {
             self.skip_to_token();
@@ -96,6 +187,10 @@ impl Scanner<'_> {
             }
             if self.flow == 0 {
                 self.unroll(self.column());
+            }
+            if self.at_stop() {
+                self.stopped = true;
+                return None;
             }
             let start = self.i;
             let c = self.b[self.i];
@@ -513,6 +608,48 @@ mod tests {
         let found = scan.finding.map(|f| (f.hazard, f.line, f.column));
         assert_eq!((scan.max_flow_depth, found), (depth, finding), "{text:?}");
     }
+
+    #[test]
+    fn a_large_text_scans_in_two_parts_as_in_one() {
+        let document = crate::EMBEDDED_DOCUMENT;
+        let big = document.repeat(SPLIT_FROM_BYTES / document.len() + 2);
+        let cut = cut(&big).expect("large enough");
+        let (before, after) = big.split_at(cut);
+        let mut first = Scanner::new(big.as_bytes());
+        first.stop = cut;
+        assert_eq!(first.run(MAX), None);
+        assert!(first.stopped, "the contract is scanned in two parts");
+        let mut texts = vec![document.to_owned(), big.clone()];
+        // A hazard or a deep collection just after the cut, or far after it; a flow
+        // collection, a quoted scalar or a block scalar open across the cut; the cut
+        // line indented inside something.
+        for insert in [
+            "x: &a 1\n",
+            "x: *a\n",
+            "x: [[[[[[[[1]]]]]]]]\n",
+            "x: [1,\n",
+            "x: \"a\n",
+            "x: 'a\n",
+            "x: |\n  text\n",
+            "x:\n  - y\n",
+            "- y\n",
+            "? x\n",
+            "x: !tag\n",
+            "# comment\n",
+        ] {
+            texts.push(format!("{before}{insert}{after}"));
+            texts.push(format!("{before}{after}{insert}"));
+            texts.push(format!("{}{insert}{after}", before.trim_end_matches('\n')));
+        }
+        for text in &texts {
+            let (one, two) = (scan_whole(text, MAX), scan(text, MAX));
+            assert_eq!(one, two, "{:?}", &text[cut.saturating_sub(40)..cut + 40]);
+            let (one, two) = (scan_whole(text, 3), scan(text, 3));
+            assert_eq!(one, two, "{:?}", &text[cut.saturating_sub(40)..cut + 40]);
+        }
+    }
+
+    const MAX: usize = usize::MAX;
 
     #[test]
     fn flow_collections_are_counted_where_libyaml_opens_them() {

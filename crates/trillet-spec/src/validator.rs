@@ -490,15 +490,45 @@ impl<'d> Builder<'d> {
             let components = components
                 .as_object()
                 .ok_or_else(|| builder.error("/components/schemas", "must be a mapping"))?;
-            for direction in [Direction::Request, Direction::Response] {
+            // Both directions at once when there are two cores; the request direction's
+            // first problem is reported first, as when one converted after the other.
+            type Converted = (Map<String, Value>, HashMap<String, BTreeSet<String>>);
+            let convert_all = |converter: &Converter<'d>| -> Result<Converted, (String, String)> {
+                let mut defs = Map::new();
+                let mut all_refs = HashMap::with_capacity(components.len());
                 for (name, schema) in components {
                     let mut refs = BTreeSet::new();
-                    let converted = builder.converters[slot(direction)]
-                        .convert(schema, &join("/components/schemas", name), &mut refs)
-                        .map_err(|(pointer, message)| builder.error(&pointer, &message))?;
-                    builder.defs[slot(direction)].insert(name.clone(), converted);
-                    builder.refs[slot(direction)].insert(name.clone(), refs);
+                    let converted =
+                        converter.convert(schema, &join("/components/schemas", name), &mut refs)?;
+                    defs.insert(name.clone(), converted);
+                    all_refs.insert(name.clone(), refs);
                 }
+                Ok((defs, all_refs))
+            };
+            let [request, response] = &builder.converters;
+            let parallel = components.len() > 1
+                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+            let (request, response) = if parallel {
+                std::thread::scope(|scope| {
+                    let response = scope.spawn(|| convert_all(response));
+                    let request = convert_all(request);
+                    let response = response
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (request, response)
+                })
+            } else {
+                let request = convert_all(request);
+                (request, convert_all(response))
+            };
+            for (direction, converted) in [
+                (Direction::Request, request),
+                (Direction::Response, response),
+            ] {
+                let (defs, refs) =
+                    converted.map_err(|(pointer, message)| builder.error(&pointer, &message))?;
+                builder.defs[slot(direction)] = defs;
+                builder.refs[slot(direction)] = refs;
             }
         }
         Ok(builder)
@@ -521,7 +551,7 @@ impl<'d> Builder<'d> {
                 .as_str()
                 .and_then(|r| r.strip_prefix('#'))
                 .ok_or_else(|| self.error(&at, "only local `$ref`s (\"#/...\") are supported"))?;
-            node = self.document.pointer(target).ok_or_else(|| {
+            node = crate::load::pointer(self.document, target).ok_or_else(|| {
                 self.error(
                     &at,
                     &format!("`$ref` \"#{target}\" points at nothing in this document"),
@@ -908,7 +938,7 @@ impl<'d> Builder<'d> {
             if !seen.insert(pointer.clone()) {
                 continue;
             }
-            let Some(Value::Object(schema)) = document.pointer(&pointer) else {
+            let Some(Value::Object(schema)) = crate::load::pointer(document, &pointer) else {
                 continue;
             };
             if let Some(target) = schema
