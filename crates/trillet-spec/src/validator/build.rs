@@ -1,330 +1,9 @@
-//! [`SpecValidator`]: the document's operations, their compiled schemas and its examples.
+//! Building a [`SpecValidator`]: walking the document's operations, pairing creates with
+//! updates, converting and compiling their schemas.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+#![allow(clippy::wildcard_imports)]
 
-use serde_json::{Map, Value};
-
-use crate::compile::{self, slot, Root, Schemas, Way};
-use crate::convert::{Converter, Direction};
-use crate::examples::{Example, ExampleOutcome, ExampleTarget};
-use crate::load::{
-    document_error, escape_pointer_segment, line_of_pointer, yaml_to_json, LoadError,
-};
-use crate::report::{edit_distance, Reporter, ValidationError};
-
-/// The OpenAPI document compiled into body validators, one per operation and direction.
-///
-/// Build it with [`SpecValidator::embedded`] (the copy of `openapi/trillet.yaml` compiled
-/// into this crate) or [`SpecValidator::from_yaml_str`]. Every schema is converted and
-/// compiled once, when the validator is built; validating is then cheap and needs `&self`
-/// only, so one validator can be shared by threads.
-pub struct SpecValidator {
-    pub(crate) operations: BTreeMap<String, Operation>,
-    pub(crate) schemas: Vec<CompiledSchema>,
-    /// What the reporter reads the names a schema allows from.
-    pub(crate) reported: Schemas,
-    examples: Vec<Example>,
-    /// The YAML text, to find the line of a pointer when reporting.
-    text: String,
-    /// The document itself: the lint reads its schema objects (`crate::lint`).
-    pub(crate) document: Value,
-    /// Compiled request-direction validators of the `oneOf`/`anyOf` branches reachable
-    /// from request bodies, by the branch's pointer, so the lint can tell which branch a
-    /// value matches.
-    pub(crate) branches: HashMap<String, usize>,
-}
-
-impl std::fmt::Debug for SpecValidator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpecValidator")
-            .field("operations", &self.operations.len())
-            .field("schemas", &self.schemas.len())
-            .field("examples", &self.examples.len())
-            .finish_non_exhaustive()
-    }
-}
-
-pub(crate) struct CompiledSchema {
-    pub(crate) validator: jsonschema::Validator,
-    direction: Direction,
-}
-
-#[derive(Default)]
-pub(crate) struct Operation {
-    pub(crate) request: Option<Body>,
-    /// Keyed by status key, upper-cased (`"200"`, `"4XX"`, `"DEFAULT"`).
-    responses: HashMap<String, Body>,
-    /// The HTTP method, lower-case (`"put"`).
-    pub(crate) method: &'static str,
-    /// The path template (`/v1/api/agents/{agentId}`).
-    path: String,
-    /// Pointers of the schemas of the JSON success (`2..`) responses, for the lint.
-    pub(crate) success_schemas: Vec<String>,
-    /// The create operation of an update, or the update of a create (see
-    /// [`sibling_operations`]).
-    pub(crate) sibling: Option<String>,
-}
-
-pub(crate) enum Body {
-    Json {
-        /// Index into `schemas`.
-        validator: usize,
-        /// Pointer of the schema object in the document; `None` when the media type has
-        /// no schema.
-        schema: Option<String>,
-    },
-    NotJson(String),
-    Empty,
-}
-
-/// The copy of `openapi/trillet.yaml` compiled into this crate.
-pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../openapi/trillet.yaml");
-
-static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
-
-/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs`; empty when the document
-/// is left to the careful reader at run time.
-const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/trillet.json"));
-
-/// The embedded document, from its JSON copy (within the limits of the YAML text, as
-/// [`SpecValidator::from_yaml_str`] checks them); `None` to read the YAML instead.
-pub(crate) fn embedded_json() -> Option<Value> {
-    if EMBEDDED_JSON.is_empty() || crate::check_document_limits(EMBEDDED_DOCUMENT).is_err() {
-        return None;
-    }
-    serde_json::from_str(EMBEDDED_JSON).ok()
-}
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-impl SpecValidator {
-    /// The validator of the embedded `openapi/trillet.yaml`, built on first use.
-    ///
-    /// # Panics
-    ///
-    /// If the embedded document cannot be loaded. The crate's tests load it, so a
-    /// released build cannot; use [`SpecValidator::try_embedded`] to handle it anyway.
-    #[must_use]
-    pub fn embedded() -> &'static SpecValidator {
-        match Self::try_embedded() {
-            Ok(validator) => validator,
-            Err(error) => panic!(
-                "the openapi/trillet.yaml embedded in trillet-spec is broken: {error} \
-                 (run `cargo xtask validate` for details)"
-            ),
-        }
-    }
-
-    /// The validator of the embedded `openapi/trillet.yaml`, built on first use, or why it
-    /// could not be built.
-    pub fn try_embedded() -> Result<&'static SpecValidator, &'static LoadError> {
-        EMBEDDED
-            .get_or_init(|| match embedded_json() {
-                Some(document) => Self::from_document(EMBEDDED_DOCUMENT, document, Way::Shared),
-                None => Self::from_yaml_str(EMBEDDED_DOCUMENT),
-            })
-            .as_ref()
-    }
-
-    /// Loads an OpenAPI 3.0 document from YAML (or JSON) text and compiles every schema.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError::Syntax`] (with line and column) when the text is not YAML;
-    /// [`LoadError::Document`] when it is not a usable OpenAPI 3.0 document: a missing or
-    /// duplicate `operationId`, a `$ref` that points at nothing, an example without `value`,
-    /// a schema that cannot be compiled; [`LoadError::Refused`], before any parsing, when
-    /// the text exceeds a limit of [`check_document_limits`](crate::check_document_limits)
-    /// (size, nesting of flow collections, YAML anchors and aliases).
-    pub fn from_yaml_str(text: &str) -> Result<SpecValidator, LoadError> {
-        let document = yaml_to_json(text)?;
-        Self::from_document(text, document, Way::Shared)
-    }
-
-    /// Builds the validator of `document`, the JSON form of the YAML `text`.
-    pub(crate) fn from_document(
-        text: &str,
-        document: Value,
-        way: Way,
-    ) -> Result<SpecValidator, LoadError> {
-        let mut walked = Walked::new(text, &document)?;
-        let compiled = compile::compile(
-            std::mem::take(&mut walked.builder.roots),
-            std::mem::take(&mut walked.builder.defs),
-            way,
-        )
-        .map_err(|(pointer, message)| walked.builder.error(&pointer, &message))?;
-        let schemas = compiled
-            .validators
-            .into_iter()
-            .zip(walked.directions)
-            .map(|(validator, direction)| CompiledSchema {
-                validator,
-                direction,
-            })
-            .collect();
-        let Walked {
-            builder, branches, ..
-        } = walked;
-        let Builder {
-            operations,
-            examples,
-            ..
-        } = builder;
-        Ok(SpecValidator {
-            operations,
-            schemas,
-            reported: compiled.schemas,
-            examples,
-            text: text.to_owned(),
-            document,
-            branches,
-        })
-    }
-
-    /// The operationIds of the document, sorted.
-    pub fn operation_ids(&self) -> impl Iterator<Item = &str> {
-        self.operations.keys().map(String::as_str)
-    }
-
-    /// Validates a request body of `operation_id`.
-    ///
-    /// A `multipart/form-data` body is validated as the JSON object of its form fields,
-    /// with a file field given as a string.
-    ///
-    /// # Errors
-    ///
-    /// [`ValidationError::Invalid`] with every violation when the body contradicts the
-    /// schema; the other variants when there is nothing to validate against.
-    pub fn validate_request(
-        &self,
-        operation_id: &str,
-        body: &Value,
-    ) -> Result<(), ValidationError> {
-        let operation = self.operation(operation_id)?;
-        match &operation.request {
-            Some(Body::Json { validator, .. }) => self.check(*validator, body),
-            Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
-                operation_id: operation_id.to_owned(),
-                direction: Direction::Request,
-                media_type: media_type.clone(),
-            }),
-            None | Some(Body::Empty) => Err(ValidationError::NoRequestBody {
-                operation_id: operation_id.to_owned(),
-            }),
-        }
-    }
-
-    /// Validates a response body of `operation_id` with HTTP status `status`, against the
-    /// response documented for that exact code, else for its range (`4XX`), else `default`.
-    ///
-    /// # Errors
-    ///
-    /// [`ValidationError::Invalid`] with every violation when the body contradicts the
-    /// schema; the other variants when there is nothing to validate against.
-    pub fn validate_response(
-        &self,
-        operation_id: &str,
-        status: u16,
-        body: &Value,
-    ) -> Result<(), ValidationError> {
-        let operation = self.operation(operation_id)?;
-        let response = [
-            status.to_string(),
-            format!("{}XX", status / 100),
-            "DEFAULT".to_owned(),
-        ]
-        .iter()
-        .find_map(|key| operation.responses.get(key));
-        match response {
-            Some(Body::Json { validator, .. }) => self.check(*validator, body),
-            Some(Body::NotJson(media_type)) => Err(ValidationError::NotJson {
-                operation_id: operation_id.to_owned(),
-                direction: Direction::Response,
-                media_type: media_type.clone(),
-            }),
-            Some(Body::Empty) => Err(ValidationError::NoResponseBody {
-                operation_id: operation_id.to_owned(),
-                status,
-            }),
-            None => Err(ValidationError::NoResponse {
-                operation_id: operation_id.to_owned(),
-                status,
-            }),
-        }
-    }
-
-    /// Every inline example of the document, in a stable order (by path, method, then
-    /// place), followed by the examples of `#/components/schemas`.
-    #[must_use]
-    pub fn examples(&self) -> &[Example] {
-        &self.examples
-    }
-
-    /// Validates every inline example against its schema (see [`Example`]).
-    #[must_use]
-    pub fn validate_examples(&self) -> Vec<ExampleOutcome<'_>> {
-        self.examples
-            .iter()
-            .map(|example| ExampleOutcome {
-                example,
-                result: self.check(example.validator, &example.value),
-            })
-            .collect()
-    }
-
-    /// The 1-based line of the document where the node at `pointer` (as in
-    /// [`Example::location`]) starts; best effort, for reports.
-    #[must_use]
-    pub fn line_of(&self, pointer: &str) -> usize {
-        line_of_pointer(&self.text, pointer)
-    }
-
-    pub(crate) fn operation(&self, operation_id: &str) -> Result<&Operation, ValidationError> {
-        self.operations.get(operation_id).ok_or_else(|| {
-            let mut close: Vec<(usize, &String)> = self
-                .operations
-                .keys()
-                .map(|known| {
-                    let distance =
-                        edit_distance(&operation_id.to_lowercase(), &known.to_lowercase());
-                    (distance, known)
-                })
-                .filter(|(distance, known)| *distance <= (known.len() / 4).max(2))
-                .collect();
-            close.sort();
-            // Only a difference of case: that is the one.
-            if close.first().is_some_and(|(distance, _)| *distance == 0) {
-                close.truncate(1);
-            }
-            ValidationError::UnknownOperation {
-                operation_id: operation_id.to_owned(),
-                suggestions: close.into_iter().take(3).map(|(_, k)| k.clone()).collect(),
-            }
-        })
-    }
-
-    pub(crate) fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
-        let compiled = &self.schemas[index];
-        if compiled.validator.is_valid(body) {
-            return Ok(());
-        }
-        let schema = match &self.reported {
-            Schemas::Shared(resources) => &resources[slot(compiled.direction)],
-            Schemas::Own(schemas) => &schemas[index],
-        };
-        let reporter = Reporter {
-            schema,
-            direction: compiled.direction,
-        };
-        Err(ValidationError::Invalid(
-            reporter.violations(compiled.validator.iter_errors(body)),
-        ))
-    }
-}
+use super::*;
 
 /// Pairs each create (a POST on a collection, `/call-flows`) with the update of one of its
 /// items (a PUT, else a PATCH, on `/call-flows/{flowId}`), both ways, so that the lint can
@@ -418,26 +97,26 @@ impl<'d> Walked<'d> {
 
 /// Walks the document once, converting schemas and collecting examples.
 pub(crate) struct Builder<'d> {
-    text: &'d str,
-    document: &'d Value,
-    converters: [Converter<'d>; 2],
+    pub(crate) text: &'d str,
+    pub(crate) document: &'d Value,
+    pub(crate) converters: [Converter<'d>; 2],
     /// Converted `components/schemas`, per direction.
     pub(crate) defs: [Map<String, Value>; 2],
     /// Component schemas each component schema refers to directly, per direction.
-    refs: [HashMap<String, BTreeSet<String>>; 2],
+    pub(crate) refs: [HashMap<String, BTreeSet<String>>; 2],
     /// Component schemas reached from operations, per direction.
-    used: [BTreeSet<String>; 2],
-    cache: HashMap<(String, Direction), usize>,
+    pub(crate) used: [BTreeSet<String>; 2],
+    pub(crate) cache: HashMap<(String, Direction), usize>,
     /// The converted schemas to compile, in the order they were met.
     pub(crate) roots: Vec<Root>,
-    operations: BTreeMap<String, Operation>,
+    pub(crate) operations: BTreeMap<String, Operation>,
     /// Where each operationId was defined, to report duplicates.
-    operation_pointers: HashMap<String, String>,
-    examples: Vec<Example>,
-    seen_examples: HashSet<(String, Option<Direction>)>,
+    pub(crate) operation_pointers: HashMap<String, String>,
+    pub(crate) examples: Vec<Example>,
+    pub(crate) seen_examples: HashSet<(String, Option<Direction>)>,
 }
 
-fn join(pointer: &str, segment: &str) -> String {
+pub(super) fn join(pointer: &str, segment: &str) -> String {
     format!("{pointer}/{}", escape_pointer_segment(segment))
 }
 
@@ -457,7 +136,7 @@ fn is_json_like(media_type: &str, direction: Direction) -> bool {
 }
 
 impl<'d> Builder<'d> {
-    fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
+    pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
         let version = document
             .get("openapi")
             .and_then(Value::as_str)
@@ -539,7 +218,11 @@ impl<'d> Builder<'d> {
     }
 
     /// Follows local `$ref`s (to responses, request bodies, parameters, examples).
-    fn resolve(&self, node: &'d Value, pointer: &str) -> Result<(&'d Value, String), LoadError> {
+    pub(crate) fn resolve(
+        &self,
+        node: &'d Value,
+        pointer: &str,
+    ) -> Result<(&'d Value, String), LoadError> {
         let mut node = node;
         let mut pointer = pointer.to_owned();
         for _ in 0..32 {
@@ -562,7 +245,7 @@ impl<'d> Builder<'d> {
         Err(self.error(&pointer, "`$ref`s form a cycle"))
     }
 
-    fn operations(&mut self) -> Result<(), LoadError> {
+    pub(crate) fn operations(&mut self) -> Result<(), LoadError> {
         let Some(paths) = self.document.get("paths") else {
             return Ok(());
         };
@@ -585,7 +268,7 @@ impl<'d> Builder<'d> {
         Ok(())
     }
 
-    fn operation(
+    pub(crate) fn operation(
         &mut self,
         operation: &'d Value,
         pointer: &str,
@@ -666,7 +349,7 @@ impl<'d> Builder<'d> {
         Ok(())
     }
 
-    fn parameter(
+    pub(crate) fn parameter(
         &mut self,
         parameter: &'d Value,
         pointer: &str,
@@ -703,7 +386,7 @@ impl<'d> Builder<'d> {
 
     /// Compiles the JSON media types of a request body or response and collects their
     /// examples; returns what a body of it is validated against.
-    fn content(
+    pub(crate) fn content(
         &mut self,
         holder: &'d Value,
         pointer: &str,
@@ -753,167 +436,10 @@ impl<'d> Builder<'d> {
         })
     }
 
-    /// Collects `example` and `examples` of a media type or parameter, checked against
-    /// `validator`, the compiled form of the schema at the pointer beside it (if any).
-    fn examples_of(
-        &mut self,
-        holder: &'d Value,
-        pointer: &str,
-        operation_id: Option<&str>,
-        target: &ExampleTarget,
-        validator: (usize, Option<&str>),
-        direction: Option<Direction>,
-    ) -> Result<(), LoadError> {
-        if let Some(value) = holder.get("example") {
-            self.add_example(
-                join(pointer, "example"),
-                operation_id,
-                target,
-                value,
-                validator,
-                direction,
-            );
-        }
-        if let Some(examples) = holder.get("examples") {
-            let examples_pointer = join(pointer, "examples");
-            let examples = examples
-                .as_object()
-                .ok_or_else(|| self.error(&examples_pointer, "`examples` must be a mapping"))?;
-            for (name, example) in examples {
-                let location = join(&examples_pointer, name);
-                let (example, at) = self.resolve(example, &location)?;
-                match example.get("value") {
-                    Some(value) => {
-                        self.add_example(
-                            location,
-                            operation_id,
-                            target,
-                            value,
-                            validator,
-                            direction,
-                        );
-                    }
-                    None if example.get("externalValue").is_some() => {}
-                    None => {
-                        return Err(self.error(
-                            &at,
-                            "an Example Object needs a `value` (or an `externalValue`)",
-                        ))
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn add_example(
-        &mut self,
-        location: String,
-        operation_id: Option<&str>,
-        target: &ExampleTarget,
-        value: &Value,
-        (validator, schema): (usize, Option<&str>),
-        direction: Option<Direction>,
-    ) {
-        if self.seen_examples.insert((location.clone(), direction)) {
-            self.examples.push(Example {
-                location,
-                operation_id: operation_id.map(str::to_owned),
-                target: target.clone(),
-                value: value.clone(),
-                validator,
-                schema: schema.map(str::to_owned),
-            });
-        }
-    }
-
-    /// Collects the `example` keywords of a schema and the schemas inside it, without
-    /// following `$ref`s (component schemas are walked on their own).
-    fn schema_examples(
-        &mut self,
-        schema: &'d Value,
-        pointer: &str,
-        directions: &[Direction],
-        operation_id: Option<&str>,
-    ) -> Result<(), LoadError> {
-        let Value::Object(object) = schema else {
-            return Ok(());
-        };
-        if let Some(value) = object.get("example") {
-            for &direction in directions {
-                let index = self.compile(schema, pointer, direction)?;
-                let target = ExampleTarget::Schema { direction };
-                self.add_example(
-                    join(pointer, "example"),
-                    operation_id,
-                    &target,
-                    value,
-                    (index, Some(pointer)),
-                    Some(direction),
-                );
-            }
-        }
-        if object.contains_key("$ref") {
-            return Ok(());
-        }
-        let mut children: Vec<(&'d Value, String)> = Vec::new();
-        for key in ["items", "additionalProperties", "not"] {
-            if let Some(child) = object.get(key) {
-                children.push((child, join(pointer, key)));
-            }
-        }
-        if let Some(Value::Object(properties)) = object.get("properties") {
-            let at = join(pointer, "properties");
-            children.extend(
-                properties
-                    .iter()
-                    .map(|(name, child)| (child, join(&at, name))),
-            );
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(Value::Array(branches)) = object.get(key) {
-                let at = join(pointer, key);
-                children.extend(
-                    branches
-                        .iter()
-                        .enumerate()
-                        .map(|(i, child)| (child, format!("{at}/{i}"))),
-                );
-            }
-        }
-        for (child, at) in children {
-            self.schema_examples(child, &at, directions, operation_id)?;
-        }
-        Ok(())
-    }
-
-    /// Examples of `#/components/schemas`, in the directions each schema is used in.
-    fn component_schema_examples(&mut self) -> Result<(), LoadError> {
-        let Some(Value::Object(components)) = self.document.pointer("/components/schemas") else {
-            return Ok(());
-        };
-        for (name, schema) in components {
-            let mut directions: Vec<Direction> = [Direction::Request, Direction::Response]
-                .into_iter()
-                .filter(|d| self.used[slot(*d)].contains(name))
-                .collect();
-            if directions.is_empty() {
-                directions = vec![Direction::Request, Direction::Response];
-            }
-            self.schema_examples(
-                schema,
-                &join("/components/schemas", name),
-                &directions,
-                None,
-            )?;
-        }
-        Ok(())
-    }
-
     /// Compiles, in the request direction, every `oneOf`/`anyOf` branch reachable from a
     /// request body or from an example the lint reads, keyed by the branch's pointer
     /// (`<schema>/oneOf/1`; through a `$ref`, the pointer of its target's branch).
-    fn branch_validators(&mut self) -> Result<HashMap<String, usize>, LoadError> {
+    pub(crate) fn branch_validators(&mut self) -> Result<HashMap<String, usize>, LoadError> {
         let document = self.document;
         let mut pending: Vec<String> = self
             .operations
@@ -976,7 +502,7 @@ impl<'d> Builder<'d> {
     }
 
     /// Converts the schema at `pointer` for `direction`, once, for [`compile::compile`].
-    fn compile(
+    pub(crate) fn compile(
         &mut self,
         schema: &Value,
         pointer: &str,
