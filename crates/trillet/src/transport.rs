@@ -61,10 +61,7 @@ pub(crate) async fn send(
     let operation_id = operation.map_or(info.operation_id, |op| op.operation_id);
     let path = operation.map_or("(unknown)", |op| op.path);
     let method = request.method().clone();
-    let safety = match operation {
-        Some(operation) => RequestSafety::of_operation(operation),
-        None => RequestSafety::of_method(&method),
-    };
+    let safety = RequestSafety::of_request(&method, operation);
     let template = if policy.max_retries() > 0 {
         request.try_clone()
     } else {

@@ -23,24 +23,27 @@ impl RequestSafety {
     /// method: `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE` are idempotent, anything else
     /// side-effecting.
     pub fn of(method: &Method, operation_id: &str) -> RequestSafety {
-        match crate::generated::operations::by_id(operation_id) {
+        RequestSafety::of_request(method, crate::generated::operations::by_id(operation_id))
+    }
+
+    /// The safety of a request sent with `method` for `operation` (the one rule of
+    /// [`RequestSafety::of`], for a caller that has looked the operation up already):
+    /// the contract's `x-trillet-retry` when the method is the operation's, else by the
+    /// method.
+    pub(crate) fn of_request(method: &Method, operation: Option<&Operation>) -> RequestSafety {
+        match operation {
             Some(operation) if operation.method.as_str() == method.as_str() => {
-                RequestSafety::of_operation(operation)
+                match operation.retry {
+                    RetrySafety::Idempotent => RequestSafety::Idempotent,
+                    RetrySafety::SideEffecting => RequestSafety::SideEffecting,
+                }
             }
             _ => RequestSafety::of_method(method),
         }
     }
 
-    /// The safety the contract gives `operation`.
-    pub(crate) fn of_operation(operation: &Operation) -> RequestSafety {
-        match operation.retry {
-            RetrySafety::Idempotent => RequestSafety::Idempotent,
-            RetrySafety::SideEffecting => RequestSafety::SideEffecting,
-        }
-    }
-
     /// The safety of a request of no known operation, by its method.
-    pub(crate) fn of_method(method: &Method) -> RequestSafety {
+    fn of_method(method: &Method) -> RequestSafety {
         match *method {
             Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE => {
                 RequestSafety::Idempotent
