@@ -161,7 +161,8 @@ def graph(src: Path):
         # `super` inside an inline module (`mod types { use super::*; }`) is this file.
         in_inline = lambda at: any(start < at < end for start, end in inline)
         paths = []
-        for match in GROUP.finditer(code):
+        groups = list(GROUP.finditer(code))
+        for match in groups:
             if match.group(1) == "super" and in_inline(match.start()):
                 continue
             base = match.group(1) + match.group(2)
@@ -171,7 +172,7 @@ def graph(src: Path):
             m.group(1) + m.group(2)
             for m in PATH.finditer(code)
             if not (m.group(1) == "super" and in_inline(m.start()))
-            and not any(g.start() <= m.start() < g.end() for g in GROUP.finditer(code))
+            and not any(g.start() <= m.start() < g.end() for g in groups)
         ]
         # A child declared here (`mod merge;`) and named by a relative path (`merge::f`,
         # `use merge::{..}`, `self::merge::f`).
