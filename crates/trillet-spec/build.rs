@@ -6,11 +6,15 @@
 #[allow(dead_code)]
 #[path = "src/fast_yaml.rs"]
 mod fast_yaml;
+#[allow(dead_code)]
+#[path = "src/plain_yaml.rs"]
+mod plain_yaml;
 
 fn main() {
     let document = "../../openapi/trillet.yaml";
     println!("cargo:rerun-if-changed={document}");
     println!("cargo:rerun-if-changed=src/fast_yaml.rs");
+    println!("cargo:rerun-if-changed=src/plain_yaml.rs");
     let text = std::fs::read_to_string(document).unwrap_or_default();
     let json = fast_yaml::json_from_yaml(&text)
         .map(|value| value.to_string())

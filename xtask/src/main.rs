@@ -38,8 +38,8 @@ USAGE:
     cargo xtask <COMMAND> [OPTIONS]
 
 COMMANDS:
-X
-                from openapi/trillet.yaml.
+    gen         Regenerate crates/trillet/src/generated/ (and the README's operations
+                and retry tables) from openapi/trillet.yaml.
     gen --check Fail (exit 1, with a diff) when a committed generated file is stale;
                 writes nothing. Exit 2: nothing could be generated (the message says
                 why, e.g. openapi/trillet.yaml:<line>:<col>). `cargo xtask gen --help`.

@@ -4,7 +4,8 @@
 //! a float key, a non-finite number, a key given twice), and that reader then decides;
 //! so it returns either what the careful reader returns, or nothing.
 //!
-//! Self-contained (serde, serde_json, serde_norway), so that `build.rs` uses it too.
+//! Self-contained (serde, serde_json, serde_norway, and `plain_yaml.rs` for the documents
+//! it reads), so that `build.rs` uses it too.
 
 use std::fmt;
 
@@ -38,7 +39,12 @@ pub(crate) fn json_from_yaml(text: &str) -> Option<Value> {
     }
 }
 
+/// `text` read by the subset reader of `plain_yaml.rs`, or else by libyaml.
 fn one_document(text: &str) -> Option<Value> {
+    crate::plain_yaml::read(text).or_else(|| libyaml_document(text))
+}
+
+fn libyaml_document(text: &str) -> Option<Value> {
     let deserializer = serde_norway::Deserializer::from_str(text);
     ValueSeed.deserialize(deserializer).ok()
 }

@@ -60,6 +60,7 @@ mod lint;
 mod load;
 #[doc(hidden)]
 pub mod phases;
+mod plain_yaml;
 mod prescan;
 mod report;
 mod validator;
