@@ -113,9 +113,12 @@ mod extras;
 pub mod models;
 mod multipart;
 mod operation;
+mod options;
 pub mod phone;
 pub mod preflight;
+pub mod raw_request;
 pub mod references;
+mod response;
 pub mod retry;
 mod sensitive;
 mod transport;
@@ -132,9 +135,14 @@ pub use error::{
     ApiError, DecodeError, Error, FileError, InvalidArgument, TransportError, TransportErrorKind,
     UnexpectedResponse, REQUEST_ID_HEADER,
 };
+pub use options::RequestOptions;
 pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,
 };
+pub use raw_request::RawRequest;
+/// The HTTP method of a [`Client::request`] (reqwest's, re-exported).
+pub use reqwest::Method;
+pub use response::ResponseMeta;
 pub use sensitive::{PhoneNumberText, Secret};
 /// Masks every phone number in a text, as this crate's messages, spans and `Debug` output
 /// do: `+1 (415) 555-1234` becomes `+1 (***) ***-*234` (the workspace's one masker, from
