@@ -10,6 +10,7 @@ mod batches;
 mod client;
 mod custom_http_client;
 mod errors;
+mod examples;
 mod extra_body;
 mod hostile_network;
 mod no_leaks_in_debug;
