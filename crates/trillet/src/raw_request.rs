@@ -52,23 +52,23 @@ impl Client {
     ///
     /// ```no_run
     /// use serde_json::{json, Value};
-    /// use trillet::Method;
+    /// use trillet::{Method, ResponseMeta};
     ///
     /// # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
     /// // A read of an endpoint the contract lacks: safe to retry, so say so.
-    /// let usage: Value = client
+    /// let usage = client
     ///     .request(Method::GET, "/v1/api/usage")
     ///     .query([("month", "2026-11")])
     ///     .idempotent()
-    ///     .send()
-    ///     .await?
-    ///     .into_inner();
+    ///     .send::<Value>()
+    ///     .await?;
+    /// println!("{} (request id {:?})", *usage, usage.request_id());
     ///
     /// // A beta write: side-effecting, so sent again only on 429 or a failed connect.
     /// let created: Value = client
     ///     .request(Method::POST, "/v1/api/beta/templates")
     ///     .json(&json!({ "name": "Reminder" }))
-    ///     .send()
+    ///     .send::<Value>()
     ///     .await?
     ///     .into_inner();
     /// # Ok(()) }

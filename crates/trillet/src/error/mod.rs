@@ -196,7 +196,7 @@ impl Error {
     /// ```no_run
     /// # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
     /// match client.get_agent("agent-1").await {
-    ///     Ok(agent) => println!("{}", agent.name),
+    ///     Ok(agent) => println!("{:?}", agent.name),
     ///     Err(error) if error.is_not_found() => println!("no such agent"),
     ///     Err(error) => return Err(error),
     /// }
