@@ -75,7 +75,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Errors: see [`Error`].
+//! Errors: see [`Error`] (with [`Error::is_not_found`], [`Error::is_rate_limited`],
+//! [`Error::is_timeout`], [`Error::retry_after`] and [`Error::request_id`]); the request
+//! id of a success is [`ResponseMeta::request_id`].
+//!
+//! One call with another timeout, retry count or extra headers goes through
+//! [`Client::with_options`] ([`RequestOptions`]); a request the contract does not
+//! describe yet through [`Client::request`], with the same transport and error type;
+//! your own proxies, certificates or pool settings through
+//! [`ClientBuilder::configure_http_client`].
 //!
 //! # Retries, timeouts, logs
 //!
