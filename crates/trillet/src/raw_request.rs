@@ -394,3 +394,32 @@ impl fmt::Debug for Form {
         f.debug_struct("Form").field("parts", &names).finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_raw_request_and_its_form_shows_no_path_body_or_number() {
+        let client = Client::new("key-1234567", "ws-1234567").expect("client");
+        let request = client
+            .request(Method::POST, "/v1/api/calls/+14155551234")
+            .query([("to", "+14155551234")])
+            .multipart(Form::new().text("+14155559876", "+14155551234"));
+        let shown = format!("{request:?}");
+        assert!(shown.contains("POST"), "{shown}");
+        assert!(!shown.contains("555"), "{shown}");
+        let form = Form::new().text("+14155559876", "secret text").file(
+            "file",
+            "calls.csv",
+            "text/csv",
+            b"+14155551234".to_vec(),
+        );
+        let shown = format!("{form:?}");
+        assert!(shown.contains("file"), "{shown}");
+        assert!(
+            !shown.contains("5559876") && !shown.contains("secret text"),
+            "{shown}"
+        );
+    }
+}
