@@ -30,6 +30,16 @@ impl Route {
         }
     }
 
+    /// `method` at a concrete `path` the contract does not describe (the escape hatch's
+    /// tests, `Client::request`); an operation of the contract is [`Route::of`].
+    pub fn at(method: &str, path: &str) -> Route {
+        Route {
+            method: method.to_string(),
+            path: path.to_string(),
+            delay: None,
+        }
+    }
+
     /// Every answer comes `delay` after the request (a slow server).
     pub fn delayed(mut self, delay: Duration) -> Route {
         self.delay = Some(delay);

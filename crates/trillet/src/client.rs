@@ -2,6 +2,7 @@
 //! agent (the hooks every request goes through are in `generated/mod.rs`).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::ClientInfo;
@@ -86,6 +87,7 @@ impl Client {
             allow_plain_http: false,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             retry_policy: RetryPolicy::new(),
+            configure_http: None,
         }
     }
 
@@ -155,7 +157,12 @@ pub struct ClientBuilder {
     allow_plain_http: bool,
     user_agent: String,
     retry_policy: RetryPolicy,
+    configure_http: Option<ConfigureHttp>,
 }
+
+/// The caller's settings of the HTTP client ([`ClientBuilder::configure_http_client`]).
+type ConfigureHttp =
+    Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static>;
 
 impl ClientBuilder {
     /// A builder from `TRILLET_API_KEY`, `TRILLET_WORKSPACE_ID` and, if set,
@@ -249,6 +256,52 @@ impl ClientBuilder {
         self
     }
 
+    /// Your own settings of the HTTP client: proxies, root certificates and client
+    /// identities, TLS versions, connection-pool sizes and idle timeouts, TCP keepalive,
+    /// a DNS resolver, a local address, HTTP/2 tuning: anything of
+    /// [`reqwest::ClientBuilder`]. `configure` receives a fresh reqwest builder and
+    /// returns it configured; [`build`](ClientBuilder::build) then sets on top what this
+    /// crate's guarantees rest on, replacing what `configure` set for them:
+    ///
+    /// - no redirect is ever followed ([`reqwest::redirect::Policy::none`]): a redirect
+    ///   followed would send `x-api-key` to the host `Location` names (reqwest strips
+    ///   only `Authorization` and cookies across hosts) and send a call-placing `POST`
+    ///   twice (307/308 keep the body); a 3xx is [`Error::Redirect`];
+    /// - no retry of reqwest's own: every retry is [`RetryPolicy`]'s;
+    /// - the credentials `x-api-key` and `x-workspace-id` as default headers, marked
+    ///   sensitive (a default header of yours with either name is replaced);
+    /// - [`connect_timeout`](ClientBuilder::connect_timeout),
+    ///   [`timeout`](ClientBuilder::timeout) and [`user_agent`](ClientBuilder::user_agent)
+    ///   from this builder.
+    ///
+    /// The response limits, the scrubbing of error bodies and the retry safety of each
+    /// operation are the transport's, above the HTTP client, so they hold whatever
+    /// `configure` does. Why a function rather than a built `reqwest::Client`: a built
+    /// client's redirect policy can't be read or changed, so the guarantees above could
+    /// not be kept. `configure` runs once per [`build`](ClientBuilder::build).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    ///
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy = reqwest::Proxy::https("http://proxy.internal:3128")?;
+    /// let client = trillet::Client::builder("api-key", "workspace-id")
+    ///     .configure_http_client(move |http| {
+    ///         http.proxy(proxy.clone())
+    ///             .pool_max_idle_per_host(4)
+    ///             .pool_idle_timeout(Duration::from_secs(30))
+    ///     })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn configure_http_client<F>(mut self, configure: F) -> ClientBuilder
+    where
+        F: Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
     /// The `User-Agent` header (default `trillet-rust/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> ClientBuilder {
         self.user_agent = user_agent.into();
@@ -279,7 +332,11 @@ impl ClientBuilder {
             HeaderName::from_static(WORKSPACE_ID_HEADER),
             secret_header(&self.workspace_id, "the workspace id")?,
         );
-        let http = reqwest::ClientBuilder::new()
+        let http = match &self.configure_http {
+            Some(configure) => configure(reqwest::ClientBuilder::new()),
+            None => reqwest::ClientBuilder::new(),
+        };
+        let http = http
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             // Every retry is our policy's decision (crate::retry), none reqwest's own.
@@ -356,6 +413,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_plain_http", &self.allow_plain_http)
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
+            .field("http_client_configured", &self.configure_http.is_some())
             .finish()
     }
 }

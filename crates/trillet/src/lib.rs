@@ -75,7 +75,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Errors: see [`Error`].
+//! Errors: see [`Error`] (with [`Error::is_not_found`], [`Error::is_rate_limited`],
+//! [`Error::is_timeout`], [`Error::retry_after`] and [`Error::request_id`]); the request
+//! id of a success is [`ResponseMeta::request_id`].
+//!
+//! One call with another timeout, retry count or extra headers goes through
+//! [`Client::with_options`] ([`RequestOptions`]); a request the contract does not
+//! describe yet through [`Client::request`], with the same transport and error type;
+//! your own proxies, certificates or pool settings through
+//! [`ClientBuilder::configure_http_client`].
 //!
 //! # Retries, timeouts, logs
 //!
@@ -113,9 +121,12 @@ mod extras;
 pub mod models;
 mod multipart;
 mod operation;
+mod options;
 pub mod phone;
 pub mod preflight;
+pub mod raw_request;
 pub mod references;
+mod response;
 pub mod retry;
 mod sensitive;
 mod transport;
@@ -132,9 +143,14 @@ pub use error::{
     ApiError, DecodeError, Error, FileError, InvalidArgument, TransportError, TransportErrorKind,
     UnexpectedResponse, REQUEST_ID_HEADER,
 };
+pub use options::RequestOptions;
 pub use phone::{
     check_e164, mask_phone_number, E164PhoneNumber, InvalidPhoneNumber, PhoneNumberProblem,
 };
+pub use raw_request::RawRequest;
+/// The HTTP method of a [`Client::request`] (reqwest's, re-exported).
+pub use reqwest::Method;
+pub use response::ResponseMeta;
 pub use sensitive::{PhoneNumberText, Secret};
 /// Masks every phone number in a text, as this crate's messages, spans and `Debug` output
 /// do: `+1 (415) 555-1234` becomes `+1 (***) ***-*234` (the workspace's one masker, from

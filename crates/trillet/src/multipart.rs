@@ -6,6 +6,8 @@
 //! which can't be). `Client::send_form` sends it through the generated client's
 //! reqwest client and hooks, exactly as the generated operations are sent.
 
+use std::borrow::Cow;
+
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
@@ -74,7 +76,7 @@ impl Client {
 
 /// One part of a `multipart/form-data` body.
 pub(crate) struct FormPart {
-    pub(crate) name: &'static str,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) file_name: Option<String>,
     pub(crate) content_type: Option<String>,
     pub(crate) content: Vec<u8>,
@@ -84,7 +86,7 @@ impl FormPart {
     /// A text field.
     pub(crate) fn text(name: &'static str, value: &str) -> FormPart {
         FormPart {
-            name,
+            name: Cow::Borrowed(name),
             file_name: None,
             content_type: None,
             content: value.as_bytes().to_vec(),
@@ -95,7 +97,7 @@ impl FormPart {
 /// Encodes `parts` as a `multipart/form-data` body (RFC 7578): the `Content-Type` header
 /// value with its boundary, and the bytes. The boundary is random and chosen again in the
 /// unlikely case that a part contains it.
-fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
+pub(crate) fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
     let boundary = loop {
         let candidate = format!(
             "trillet-{:016x}{:016x}",
@@ -116,7 +118,7 @@ fn encode_multipart(parts: &[FormPart]) -> (String, Vec<u8>) {
         body.extend_from_slice(
             format!(
                 "Content-Disposition: form-data; name=\"{}\"",
-                quoted(part.name)
+                quoted(&part.name)
             )
             .as_bytes(),
         );
@@ -158,7 +160,7 @@ mod tests {
     fn multipart_bodies_frame_every_part_with_one_boundary() {
         let parts = vec![
             FormPart {
-                name: "file",
+                name: "file".into(),
                 file_name: Some("my \"calls\".csv".to_string()),
                 content_type: Some("text/csv".to_string()),
                 content: b"phone_number\n+14155551234\n".to_vec(),

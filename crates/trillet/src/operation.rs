@@ -124,9 +124,45 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// Whether the concrete `path` (no query) is one of this operation's: the same
+    /// segments, each `{name}` of the template matching one non-empty segment.
+    pub(crate) fn matches_path(&self, path: &str) -> bool {
+        let mut template = self.path.split('/');
+        let mut concrete = path.split('/');
+        loop {
+            match (template.next(), concrete.next()) {
+                (None, None) => return true,
+                (Some(expected), Some(got)) => {
+                    let placeholder = expected.starts_with('{') && expected.ends_with('}');
+                    if placeholder && got.is_empty() || !placeholder && expected != got {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concrete_paths_match_their_template_only() {
+        for (path, expected) in [
+            ("/v1/api/knowledgebase/kb-1/files", true),
+            ("/v1/api/knowledgebase/a%2Fb/files", true),
+            ("/v1/api/knowledgebase//files", false),
+            ("/v1/api/knowledgebase/kb-1/files/", false),
+            ("/v1/api/knowledgebase/kb-1", false),
+            ("/v1/api/knowledgebase/kb-1/file", false),
+            ("/v2/api/knowledgebase/kb-1/files", false),
+        ] {
+            assert_eq!(UPLOAD.matches_path(path), expected, "{path}");
+        }
+    }
 
     const UPLOAD: Operation = Operation {
         id: "upload_knowledge_base_file",

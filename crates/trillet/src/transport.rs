@@ -55,13 +55,44 @@ pub(crate) async fn send(
     info: &OperationInfo,
     operation: Option<&'static Operation>,
 ) -> reqwest::Result<Response> {
+    let sent = Sent {
+        operation_id: operation.map_or(info.operation_id, |op| op.operation_id),
+        path: operation.map_or("(unknown)", |op| op.path),
+        safety: RequestSafety::of_request(request.method(), operation),
+    };
+    send_as(http, transport, request, sent).await
+}
+
+/// What the transport knows of a request besides the request itself: the names its spans
+/// carry (never a concrete path) and whether it may be sent again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sent<'a> {
+    /// The operation's id, or what stands for it (`request` for [`crate::Client::request`]).
+    pub(crate) operation_id: &'a str,
+    /// The path template, or what stands for it: never a concrete path, which may hold
+    /// identifiers or a phone number.
+    pub(crate) path: &'a str,
+    /// Whether it may be sent again.
+    pub(crate) safety: RequestSafety,
+}
+
+/// [`send`] for a request whose safety the caller has decided already (the escape hatch
+/// [`crate::Client::request`], which judges a path the contract may not describe).
+pub(crate) async fn send_as(
+    http: &reqwest::Client,
+    transport: &Transport,
+    request: Request,
+    sent: Sent<'_>,
+) -> reqwest::Result<Response> {
     let policy = &transport.retry;
     let deadline = Instant::now().checked_add(transport.deadline);
     let remaining = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
-    let operation_id = operation.map_or(info.operation_id, |op| op.operation_id);
-    let path = operation.map_or("(unknown)", |op| op.path);
+    let Sent {
+        operation_id,
+        path,
+        safety,
+    } = sent;
     let method = request.method().clone();
-    let safety = RequestSafety::of_request(&method, operation);
     let template = if policy.max_retries() > 0 {
         request.try_clone()
     } else {

@@ -101,7 +101,7 @@ impl Document {
     /// The part named `name` of a `multipart/form-data` body.
     fn into_part(self, name: &'static str) -> FormPart {
         FormPart {
-            name,
+            name: name.into(),
             file_name: Some(self.file_name),
             content_type: Some(self.content_type),
             content: self.bytes,

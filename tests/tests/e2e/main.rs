@@ -8,12 +8,16 @@
 mod bad_input_never_panics;
 mod batches;
 mod client;
+mod custom_http_client;
 mod errors;
+mod examples;
 mod extra_body;
 mod hostile_network;
 mod no_leaks_in_debug;
 mod observability;
 mod operations;
+mod raw_request;
+mod request_options;
 mod retries;
 mod round_trip;
 mod wild_traffic;

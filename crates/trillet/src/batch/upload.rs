@@ -114,7 +114,7 @@ impl Csv {
             return Err(too_large("csv", &self.file_name, self.bytes.len() as u64).into());
         }
         Ok(FormPart {
-            name: "file",
+            name: "file".into(),
             file_name: Some(self.file_name),
             content_type: Some("text/csv".to_string()),
             content: self.bytes,
@@ -217,7 +217,7 @@ impl Client {
                     .caused_by(&e)
             })?;
             parts.push(FormPart {
-                name: "smartCallbackConfig",
+                name: "smartCallbackConfig".into(),
                 file_name: None,
                 content_type: Some("application/json".to_string()),
                 content: json,

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderMap;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
 use super::text::{mask_phone_numbers, shorten, MAX_TEXT_MESSAGE};
@@ -27,6 +29,8 @@ pub struct ApiError {
     detail: Option<String>,
     code: Option<String>,
     request_id: Option<String>,
+    retry_after: Option<Duration>,
+    headers: HeaderMap,
     body: Option<ErrorBody>,
     pub(super) truncated: bool,
 }
@@ -38,6 +42,8 @@ impl ApiError {
             .get(REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let retry_after = server_wait(status, headers, body);
+        let headers = headers.clone();
         let decoded = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
             .filter(serde_json::Value::is_object)
@@ -56,6 +62,8 @@ impl ApiError {
                 detail: None,
                 code: None,
                 request_id,
+                retry_after,
+                headers,
                 body: None,
                 truncated: false,
             };
@@ -93,6 +101,8 @@ impl ApiError {
             detail,
             code,
             request_id,
+            retry_after,
+            headers,
             body: Some(body),
             truncated: false,
         }
@@ -131,10 +141,40 @@ impl ApiError {
         self.request_id.as_deref()
     }
 
+    /// The headers of the error response (e.g. a rate limit's `x-ratelimit-*`).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The wait the server asked for before trying again, from when the response
+    /// arrived: a 429's or 503's `Retry-After` (seconds or an HTTP date), else a 429
+    /// body's `error.reset_at`. `None` for other statuses or when it says nothing.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
     /// The decoded body, when it was JSON of the documented shape (e.g. for `id` or
     /// `error.reset_at`).
     pub fn body(&self) -> Option<&ErrorBody> {
         self.body.as_ref()
+    }
+}
+
+/// The wait a 429 or 503 asks for (the rules of the retry policy, `crate::retry`).
+fn server_wait(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Duration> {
+    let limited = status == StatusCode::TOO_MANY_REQUESTS;
+    if !limited && status != StatusCode::SERVICE_UNAVAILABLE {
+        return None;
+    }
+    let now = SystemTime::now();
+    let header = headers
+        .get(RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| crate::retry::parse_retry_after(value, now));
+    match header {
+        Some(wait) => Some(wait),
+        None if limited => crate::retry::rate_limit_reset(body, now),
+        None => None,
     }
 }
 

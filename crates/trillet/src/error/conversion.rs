@@ -68,6 +68,12 @@ impl Error {
         }
     }
 
+    /// A success body that does not decode ([`Error::Decode`], serde's quoted values
+    /// removed).
+    pub(crate) fn from_decode(error: &serde_json::Error) -> Error {
+        Error::Decode(DecodeError::new(error))
+    }
+
     /// A 3xx response, naming only the host its `Location` points to.
     fn redirect(status: StatusCode, headers: &HeaderMap) -> Error {
         let location_host = headers

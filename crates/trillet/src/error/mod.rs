@@ -190,6 +190,46 @@ impl Error {
         self.api().and_then(ApiError::request_id)
     }
 
+    /// Whether the API answered 404 Not Found (the resource does not exist, or not in
+    /// this workspace).
+    ///
+    /// ```no_run
+    /// # async fn run(client: trillet::Client) -> Result<(), trillet::Error> {
+    /// match client.get_agent("agent-1").await {
+    ///     Ok(agent) => println!("{:?}", agent.name),
+    ///     Err(error) if error.is_not_found() => println!("no such agent"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the API answered 429 Too Many Requests (after the retries the policy
+    /// allows); [`retry_after`](Error::retry_after) says how long it asked to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the client ran out of time: an attempt's timeout, the call's deadline, or
+    /// a connection that could not be opened in time. (A server's own 408 or 504 is an
+    /// [`Error::Api`]: see [`status`](Error::status).)
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout(_) => true,
+            Error::Transport(error) => error.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// The wait the server asked for before trying again (a 429's or 503's
+    /// `Retry-After`, or a 429 body's `error.reset_at`), counted from when the response
+    /// arrived: see [`ApiError::retry_after`].
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.api().and_then(ApiError::retry_after)
+    }
+
     /// Whether trying again later may succeed: timeouts, transport failures, 429 and
     /// 502/503/504 (not redirects, not bodies over the limit). The client has already retried what its [`RetryPolicy`] allows;
     /// retrying requests that place calls after this is the caller's decision.
