@@ -266,6 +266,17 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_text_loads_from_its_json_copy_as_from_its_yaml() {
+        use crate::SpecValidator;
+        let text = crate::EMBEDDED_DOCUMENT;
+        let from_copy = SpecValidator::from_yaml_str(text).expect("loads");
+        let from_yaml = SpecValidator::from_yaml_str(&format!("{text}# not the embedded text\n"))
+            .expect("loads");
+        assert_eq!(from_copy.document, from_yaml.document);
+        assert_eq!(from_copy.examples().len(), from_yaml.examples().len());
+    }
+
+    #[test]
     fn documents_read_the_same_both_ways() {
         for text in [
             crate::EMBEDDED_DOCUMENT,

@@ -268,8 +268,8 @@ impl<'a> Reader<'a> {
     /// A plain scalar starting in `rest` and perhaps going on over the lines below that
     /// are more indented than `indent`, folded like a quoted one; a comment ends it.
     fn plain(&mut self, indent: usize, rest: &'a str) -> Option<Value> {
-        let first = block_plain(rest)?;
-        if rest.contains(" #") {
+        let (first, commented) = block_plain(rest)?;
+        if commented {
             return resolve(first);
         }
         let mut folded: Option<String> = None;
@@ -416,14 +416,25 @@ fn plain_start(text: &str) -> bool {
     }
 }
 
-/// A plain scalar that is the rest of a block line, its comment cut off.
-fn block_plain(rest: &str) -> Option<&str> {
-    let text = match rest.find(" #") {
-        Some(comment) => &rest[..comment],
-        None => rest,
+/// A plain scalar that is the rest of a block line, its comment cut off, and whether
+/// there was one; `None` at a `: ` or a final `:` (a key, not a scalar).
+fn block_plain(rest: &str) -> Option<(&str, bool)> {
+    let bytes = rest.as_bytes();
+    let mut end = bytes.len();
+    let mut commented = false;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'#' if at > 0 && bytes[at - 1] == b' ' => {
+                end = at;
+                commented = true;
+                break;
+            }
+            b':' if bytes.get(at + 1) == Some(&b' ') => return None,
+            _ => {}
+        }
     }
-    .trim_end_matches(' ');
-    (plain_start(text) && !text.ends_with(':') && !text.contains(": ")).then_some(text)
+    let text = rest[..end].trim_end_matches(' ');
+    (plain_start(text) && !text.ends_with(':')).then_some((text, commented))
 }
 
 /// Whether only spaces, or spaces and a comment, follow on the line.
