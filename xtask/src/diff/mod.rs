@@ -1,0 +1,220 @@
+//! `cargo xtask diff`: the document compared with its last release, every change
+//! classified (breaking, non-breaking, docs-only) by our own rules (`rules.rs`), and the
+//! guard: a breaking change needs a major version and a CHANGELOG entry that says so.
+//!
+//! # Why our own engine
+//!
+//! oasdiff (the reference for breaking-change detection) is Go and not installable from
+//! our registries. openapi-diff (npm, Atlassian) has had no release since 2021 and knows
+//! neither `x-webhooks` nor open responses; Optic (npm) wants a git history and its own
+//! cloud-oriented workflow, and its rules are its conventions, not ours (it calls a new
+//! response enum value breaking). Either would still need our classification on top of
+//! its output. Diffing the parsed document here costs a few hundred lines, resolves
+//! `$ref`s the way the rest of xtask does, runs with no new dependency, and puts every
+//! rule in one table that the tests walk.
+
+mod operations;
+mod release;
+mod rules;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::Value;
+
+pub use release::Version;
+pub use rules::{Class, Rule};
+
+const HELP: &str = "\
+cargo xtask diff: classify every change of openapi/trillet.yaml since its last release
+
+USAGE:
+    cargo xtask diff [--against VERSION|FILE] [--spec PATH] [--changelog PATH]
+    cargo xtask diff --list-rules
+
+Compares the document with the last release (the highest openapi/releases/<version>.json),
+or with --against: a released version (1.0.0) or any OpenAPI file (YAML or JSON).
+`$ref`s are resolved on both sides. Each change is one line:
+    <class> <rule> <JSON pointer>: <what changed>
+with class breaking, non-breaking or docs-only (--list-rules prints every rule and why).
+
+THE GUARD (exit 1 when it fails):
+    - a breaking change needs a major bump of info.version, and an entry
+      `## [X.0.0] - date` in openapi/CHANGELOG.md that says **BREAKING**;
+    - when info.version differs from the release, it is not lower, additions need at
+      least a minor bump, and openapi/CHANGELOG.md has its entry.
+    Changes under the released version number are fine as long as none is breaking: they
+    are the next release's, listed under `## [Unreleased]`.
+
+EXIT CODES:
+    0   the guard holds (changes are listed)
+    1   the guard fails (each reason is printed with what to do)
+    2   a document, the releases or the CHANGELOG could not be read
+";
+
+/// `cargo xtask diff [--against VERSION|FILE] [--spec PATH] [--changelog PATH]`.
+#[derive(Debug, clap::Args)]
+#[command(override_help = HELP, args_override_self = true)]
+pub struct Args {
+    /// A released version or a file to compare with.
+    #[arg(long, value_name = "version|file")]
+    against: Option<String>,
+    /// The document now.
+    #[arg(long, value_name = "file")]
+    spec: Option<PathBuf>,
+    /// The contract's changelog.
+    #[arg(long, value_name = "file")]
+    changelog: Option<PathBuf>,
+    /// Print every rule and exit.
+    #[arg(long)]
+    list_rules: bool,
+}
+
+/// Where the two documents travel: requests (what callers send) or responses (what they
+/// decode; webhook bodies count as responses, their receivers decode them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Sent by callers.
+    Request,
+    /// Decoded by callers.
+    Response,
+}
+
+impl Direction {
+    /// The other direction (an operation's responses travel back).
+    pub fn reversed(self) -> Direction {
+        match self {
+            Direction::Request => Direction::Response,
+            Direction::Response => Direction::Request,
+        }
+    }
+}
+
+/// One classified change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The rule that classifies it.
+    pub rule: &'static Rule,
+    /// Where: a JSON pointer of the new document (of the old one for what was removed);
+    /// inside a component when the change is reached through a `$ref`.
+    pub pointer: String,
+    /// What changed.
+    pub detail: String,
+}
+
+/// Every change from `old` to `new`, most severe first, each once.
+pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+    let mut diff = schema::Schemas::new(old, new);
+    operations::documents(&mut diff);
+    let mut changes = diff.changes;
+    changes.sort_by(|a, b| {
+        (a.rule.class, &a.pointer, a.rule.id, &a.detail).cmp(&(
+            b.rule.class,
+            &b.pointer,
+            b.rule.id,
+            &b.detail,
+        ))
+    });
+    changes.dedup();
+    changes
+}
+
+/// Runs `cargo xtask diff`.
+pub fn run(args: Args) -> ExitCode {
+    if args.list_rules {
+        for rule in rules::ALL {
+            println!("{:<13} {:<34} {}", rule.class.label(), rule.id, rule.why);
+        }
+        return ExitCode::SUCCESS;
+    }
+    match guard(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints the changes and the guard's verdict; `Ok(false)` when the guard fails.
+fn guard(args: &Args) -> Result<bool, String> {
+    let root = crate::workspace_root();
+    let spec = args
+        .spec
+        .clone()
+        .unwrap_or_else(|| root.join("openapi/trillet.yaml"));
+    let releases_dir = root.join("openapi/releases");
+    let against = match &args.against {
+        Some(text) if Version::parse(text).is_some() => releases_dir.join(format!("{text}.json")),
+        Some(file) => PathBuf::from(file),
+        None => release::releases(&releases_dir)?
+            .pop()
+            .map(|(_, path)| path)
+            .ok_or_else(|| {
+                format!(
+                    "{} holds no release; cut the first one (README: Publishing the contract)",
+                    releases_dir.display()
+                )
+            })?,
+    };
+    let (old, new) = (load(&against)?, load(&spec)?);
+    let version = |doc: &Value, path: &Path| {
+        doc.pointer("/info/version")
+            .and_then(Value::as_str)
+            .and_then(Version::parse)
+            .ok_or_else(|| format!("{}: /info/version is not MAJOR.MINOR.PATCH", path.display()))
+    };
+    let (released, current) = (version(&old, &against)?, version(&new, &spec)?);
+    let changelog_path = args
+        .changelog
+        .clone()
+        .unwrap_or_else(|| root.join("openapi/CHANGELOG.md"));
+    let changelog = std::fs::read_to_string(&changelog_path)
+        .map_err(|e| format!("cannot read {}: {e}", changelog_path.display()))?;
+    let changes = compare(&old, &new);
+    for change in &changes {
+        println!(
+            "{:<13} {:<34} {}: {}",
+            change.rule.class.label(),
+            change.rule.id,
+            change.pointer,
+            change.detail
+        );
+    }
+    let count = |class: Class| changes.iter().filter(|c| c.rule.class == class).count();
+    println!(
+        "{} breaking, {} non-breaking, {} docs-only change(s) from {released} ({}) to {current} ({})",
+        count(Class::Breaking),
+        count(Class::NonBreaking),
+        count(Class::Docs),
+        shown(&root, &against),
+        shown(&root, &spec)
+    );
+    let needed = release::needed(changes.iter().map(|c| c.rule.class));
+    let problems = release::problems(&released, &current, needed, &changelog);
+    for problem in &problems {
+        eprintln!("guard: {problem}");
+    }
+    if problems.is_empty() {
+        println!(
+            "guard: holds (versioning and {} agree with the changes)",
+            shown(&root, &changelog_path)
+        );
+    }
+    Ok(problems.is_empty())
+}
+
+fn load(path: &Path) -> Result<Value, String> {
+    let text = trillet_spec::read_to_string_limited(path, trillet_spec::MAX_DOCUMENT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    crate::contract::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
