@@ -29,6 +29,8 @@ pub fn build(root: &Path, json: &Path, version: &str) -> Result<Vec<u8>, String>
         .arg("build-docs")
         .arg(json)
         .arg("--inlineBundle")
+        .arg("--template")
+        .arg(root.join("tools/reference_page/template.hbs"))
         .arg("--lint-config=off")
         .arg(format!("--title=Trillet AI API {version}"))
         .arg("--output")
@@ -48,13 +50,34 @@ pub fn build(root: &Path, json: &Path, version: &str) -> Result<Vec<u8>, String>
         }
     });
     let _ = std::fs::remove_dir_all(&scratch);
-    let page = page?;
+    let page = offline_logos(page?)?;
     if let Some(at) = remote_script(&page) {
         return Err(format!(
             "the page loads a script from the network (byte {at}: `<script src=\"http...`); it must render offline"
         ));
     }
     Ok(page)
+}
+
+/// Redoc's attribution logo, which it loads from Redocly's CDN (the only thing the page
+/// fetched: found by `tools/reference_page/check.mjs`).
+const CDN_LOGOS: &[&str] = &[
+    "https://cdn.redoc.ly/redoc/logo-mini-full.svg",
+    "https://cdn.redoc.ly/redoc/logo-mini.svg",
+];
+
+/// The logo drawn inside the page: the same words, no request.
+const INLINE_LOGO: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='64' height='16'%3E%3Ctext x='0' y='12' font-family='sans-serif' font-size='12' fill='%23666'%3ERedocly%3C/text%3E%3C/svg%3E";
+
+/// The page with Redoc's CDN logos replaced by [`INLINE_LOGO`] (the attribution link
+/// stays): the page must render offline, and its Content-Security-Policy refuses them.
+fn offline_logos(page: Vec<u8>) -> Result<Vec<u8>, String> {
+    let mut text =
+        String::from_utf8(page).map_err(|e| format!("the page Redocly wrote is not UTF-8: {e}"))?;
+    for logo in CDN_LOGOS {
+        text = text.replace(logo, INLINE_LOGO);
+    }
+    Ok(text.into_bytes())
 }
 
 /// Where the page would load a script from the network, if anywhere.
