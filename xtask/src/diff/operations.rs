@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 use trillet_spec::escape_pointer_segment as escape;
 
+use super::change::Direction;
 use super::rules;
 use super::schema::{resolve, Schemas};
-use super::Direction;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 use trillet_spec::escape_pointer_segment as escape;
 
+use super::change::{Change, Direction};
 use super::rules::{self, Rule};
-use super::{Change, Direction};
 
 /// The keys that only document.
 const DOCS_KEYS: &[&str] = &[
