@@ -116,12 +116,16 @@ fn guard(args: &Args) -> Result<bool, String> {
         .clone()
         .unwrap_or_else(|| root.join("openapi/trillet.yaml"));
     let releases_dir = root.join("openapi/releases");
-    let against = match &args.against {
-        Some(text) if Version::parse(text).is_some() => releases_dir.join(format!("{text}.json")),
-        Some(file) => PathBuf::from(file),
+    // The file, and the version its name says when it is a released snapshot.
+    let (against, named) = match &args.against {
+        Some(text) if Version::parse(text).is_some() => (
+            releases_dir.join(format!("{text}.json")),
+            Version::parse(text),
+        ),
+        Some(file) => (PathBuf::from(file), None),
         None => release::releases(&releases_dir)?
             .pop()
-            .map(|(_, path)| path)
+            .map(|(version, path)| (path, Some(version)))
             .ok_or_else(|| {
                 format!(
                     "{} holds no release; cut the first one (README: Publishing the contract)",
@@ -163,7 +167,10 @@ fn guard(args: &Args) -> Result<bool, String> {
         shown(&root, &spec)
     );
     let needed = release::needed(changes.iter().map(|c| c.rule.class));
-    let problems = release::problems(&released, &current, needed, &changelog);
+    let mut problems = release::problems(&released, &current, needed, &changelog);
+    if let Some(named) = named {
+        problems.extend(release::snapshot_problems(&named, &released, &changelog));
+    }
     for problem in &problems {
         eprintln!("guard: {problem}");
     }

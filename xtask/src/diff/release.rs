@@ -138,6 +138,23 @@ pub fn problems(
     out
 }
 
+/// What is wrong with a released snapshot: its file name must be its `info.version`, and
+/// the CHANGELOG must have its entry. Empty when it is consistent.
+pub fn snapshot_problems(named: &Version, carried: &Version, changelog: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if named != carried {
+        out.push(format!(
+            "openapi/releases/{named}.json carries info.version {carried}; a released file is never edited, restore it"
+        ));
+    }
+    if changelog_entry(changelog, named).is_none() {
+        out.push(format!(
+            "openapi/CHANGELOG.md has no entry `## [{named}] - YYYY-MM-DD` for the released {named}"
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +192,18 @@ mod tests {
             Some(" - 2026-12-02\n- first\n")
         );
         assert_eq!(changelog_entry(log, &v("1.1.0")), None);
+    }
+
+    #[test]
+    fn a_snapshot_is_named_by_its_version_and_has_its_entry() {
+        let log = "## [1.0.0] - 2026-12-02\n- first\n";
+        assert!(snapshot_problems(&v("1.0.0"), &v("1.0.0"), log).is_empty());
+        let problems = snapshot_problems(&v("1.1.0"), &v("1.0.0"), log).join("\n");
+        assert!(
+            problems.contains("releases/1.1.0.json carries info.version 1.0.0"),
+            "{problems}"
+        );
+        assert!(problems.contains("no entry `## [1.1.0]"), "{problems}");
     }
 
     #[test]

@@ -293,11 +293,11 @@ fn a_breaking_edit_needs_a_major_version_and_a_breaking_changelog_entry() {
     );
     let silent = changelog(
         "silent.md",
-        "## [2.0.0] - 2026-12-03\n### Changed\n- createAgent renamed\n",
+        "## [2.0.0] - 2026-12-03\n### Changed\n- createAgent renamed\n\n## [1.0.0] - 2026-12-02\n",
     );
     let loud = changelog(
         "loud.md",
-        "## [2.0.0] - 2026-12-03\n### Changed\n- **BREAKING**: createAgent is createCallAgent\n",
+        "## [2.0.0] - 2026-12-03\n### Changed\n- **BREAKING**: createAgent is createCallAgent\n\n## [1.0.0] - 2026-12-02\n",
     );
     let check = |spec: &str, changelog: &str, code: i32, needle: &str| {
         let (got, stdout, stderr) = diff(&["--spec", spec, "--changelog", changelog]);
