@@ -20,7 +20,9 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};
 
+mod bundle;
 mod contract;
+mod diff;
 mod gen;
 mod validate;
 
@@ -49,6 +51,14 @@ COMMANDS:
                 `cargo xtask validate --help` for details.
     contract    Check openapi/trillet.yaml against the rules of openapi/STYLE.md (the
                 patterns other teams' generators need); exit 1 names each broken rule.
+    bundle      Write the published artefacts into dist/: trillet.json, trillet.yaml
+                (self-contained, byte-stable), reference.html (offline page) and its
+                screenshot; --check fails (exit 1) when one is stale.
+                `cargo xtask bundle --help`.
+    diff        Compare the document with the last release (openapi/releases/) and
+                classify every change: breaking, non-breaking, docs-only; exit 1 when
+                a breaking change has no major version bump and CHANGELOG entry.
+                `cargo xtask diff --help`.
     help        Print this help (also -h, --help).
 
 Paths are found from the workspace root, whatever the current directory.
@@ -67,6 +77,8 @@ enum Command {
     Gen(gen::Args),
     Validate(validate::Args),
     Contract(contract::Args),
+    Bundle(bundle::Args),
+    Diff(diff::Args),
     Help,
 }
 
@@ -78,6 +90,8 @@ const VALUES: &[(&str, &str)] = &[
     ("--examples", "a folder"),
     ("--out", "a folder"),
     ("--readme", "a file"),
+    ("--against", "a released version (e.g. 1.0.0) or a file"),
+    ("--changelog", "a file"),
 ];
 
 fn main() -> ExitCode {
@@ -102,6 +116,8 @@ fn main() -> ExitCode {
         Some(Command::Gen(args)) => gen::run(args),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Contract(args)) => contract::run(args),
+        Some(Command::Bundle(args)) => bundle::run(args),
+        Some(Command::Diff(args)) => diff::run(args),
         Some(Command::Help) | None => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -146,7 +162,9 @@ fn usage_error(error: &clap::Error, command: Option<&str>) -> ExitCode {
         }
     };
     let help = match command {
-        Some(name @ ("gen" | "validate" | "contract")) => format!("cargo xtask {name} --help"),
+        Some(name @ ("gen" | "validate" | "contract" | "bundle" | "diff")) => {
+            format!("cargo xtask {name} --help")
+        }
         _ => "cargo xtask --help".to_string(),
     };
     eprintln!("error: {message}\nrun `{help}` for usage");
@@ -200,6 +218,16 @@ mod tests {
                 "x.json",
             ],
             &["contract", "--spec", "a.yaml"],
+            &[
+                "bundle",
+                "--check",
+                "--no-screenshot",
+                "--spec",
+                "a.yaml",
+                "--out",
+                "d",
+            ],
+            &["diff", "--against", "1.0.0", "--spec", "a.yaml"],
         ] {
             assert!(parse(args).is_ok(), "{args:?}");
         }
