@@ -1,5 +1,6 @@
 //! The response bodies the mock sends: whole, or cut halfway by the `truncate` fault.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -11,6 +12,8 @@ use hyper::body::{Body, Bytes, Frame, SizeHint};
 pub struct MockBody {
     data: Option<Bytes>,
     fail_after: bool,
+    /// Before failing, a pause in which hyper writes out the head and the first half.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// The error that ends a truncated body.
@@ -31,6 +34,7 @@ impl MockBody {
         MockBody {
             data: Some(data.into()),
             fail_after: false,
+            pause: None,
         }
     }
 
@@ -41,6 +45,7 @@ impl MockBody {
         MockBody {
             data: Some(half),
             fail_after: true,
+            pause: None,
         }
     }
 }
@@ -51,7 +56,7 @@ impl Body for MockBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Truncated>>> {
         if let Some(data) = self.data.take() {
             if !data.is_empty() {
@@ -59,6 +64,12 @@ impl Body for MockBody {
             }
         }
         if self.fail_after {
+            let pause = self.pause.get_or_insert_with(|| {
+                Box::pin(tokio::time::sleep(std::time::Duration::from_millis(20)))
+            });
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
             self.fail_after = false;
             return Poll::Ready(Some(Err(Truncated)));
         }

@@ -72,7 +72,7 @@ pub fn parse(args: &[String]) -> Result<Option<MockConfig>, String> {
                 let path = value("--spec")?;
                 let text = trillet_spec::read_to_string_limited(
                     std::path::Path::new(&path),
-                    trillet_spec::MAX_DOCUMENT_BYTES as u64,
+                    trillet_spec::MAX_DOCUMENT_BYTES,
                 )
                 .map_err(|e| format!("--spec {path}: {e}"))?;
                 config.document = Some(text);

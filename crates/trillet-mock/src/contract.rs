@@ -85,6 +85,9 @@ pub struct RouteTable {
     routes: Vec<Route>,
 }
 
+/// The values of a path's templated segments, by parameter name.
+pub type PathValues = Vec<(String, String)>;
+
 /// What matching a request path found.
 #[derive(Debug)]
 pub enum Match<'a> {
@@ -174,7 +177,7 @@ impl RouteTable {
     /// `/batch-calls/{batchId}`).
     pub fn find(&self, method: &str, path: &str) -> Match<'_> {
         let parts: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
-        let mut best: Option<(usize, &Route, Vec<(String, String)>)> = None;
+        let mut best: Option<(usize, &Route, PathValues)> = None;
         let mut methods = Vec::new();
         for route in &self.routes {
             let Some((literals, values)) = match_segments(&route.segments, &parts) else {

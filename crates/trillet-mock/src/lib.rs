@@ -26,7 +26,7 @@ mod body;
 mod calls;
 pub mod cli;
 mod clock;
-mod contract;
+pub mod contract;
 mod control;
 mod csv_rows;
 mod faults;

@@ -283,17 +283,15 @@ impl Shared {
             Ok(read) => read,
             Err(problem) => return Reply::invalid(problem),
         };
-        if !body.is_null() || parts.iter().len() > 0 {
-            match self
+        if !body.is_null() || !parts.is_empty() {
+            // Only violations refuse: an operation without a JSON schema is not checked.
+            if let Err(ValidationError::Invalid(violations)) = self
                 .validator
                 .get()
                 .validate_request(&route.operation_id, &body)
             {
-                Err(ValidationError::Invalid(violations)) => {
-                    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                    return Reply::invalid(list.join("; "));
-                }
-                Ok(()) | Err(_) => {}
+                let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                return Reply::invalid(list.join("; "));
             }
         }
         let workspace_id = header("x-workspace-id").unwrap_or("").to_owned();
