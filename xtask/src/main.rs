@@ -22,6 +22,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 mod contract;
 mod gen;
+mod mock;
 mod validate;
 
 /// mimalloc instead of glibc's malloc: `validate` makes millions of small allocations
@@ -49,6 +50,10 @@ X
                 `cargo xtask validate --help` for details.
     contract    Check openapi/trillet.yaml against the rules of openapi/STYLE.md (the
                 patterns other teams' generators need); exit 1 names each broken rule.
+    mock        Serve a stateful, validating mock of the API on 127.0.0.1 (--port 0
+                picks a free one and prints it): every operation of the contract,
+                faults on demand, a record of requests, signed webhooks.
+                `cargo xtask mock --help` for its options and endpoints.
     help        Print this help (also -h, --help).
 
 Paths are found from the workspace root, whatever the current directory.
@@ -67,6 +72,7 @@ enum Command {
     Gen(gen::Args),
     Validate(validate::Args),
     Contract(contract::Args),
+    Mock(mock::Args),
     Help,
 }
 
@@ -102,6 +108,7 @@ fn main() -> ExitCode {
         Some(Command::Gen(args)) => gen::run(args),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Contract(args)) => contract::run(args),
+        Some(Command::Mock(args)) => mock::run(args),
         Some(Command::Help) | None => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -200,6 +207,7 @@ mod tests {
                 "x.json",
             ],
             &["contract", "--spec", "a.yaml"],
+            &["mock", "--port", "0", "--seed", "7", "--help"],
         ] {
             assert!(parse(args).is_ok(), "{args:?}");
         }
