@@ -14,7 +14,7 @@ use crate::clock::rfc3339;
 use crate::faults::FaultRule;
 use crate::params::parse_query;
 use crate::reply::Reply;
-use crate::server::{lock, Shared};
+use crate::shared::{lock, Shared};
 
 /// Answers a request to `/__mock/{rest}`.
 pub fn handle(shared: &Shared, method: &str, rest: &str, query: &str, body: &[u8]) -> Reply {

@@ -38,6 +38,7 @@ mod record;
 mod reply;
 mod resources;
 mod server;
+mod shared;
 mod state;
 mod webhooks;
 
@@ -62,7 +63,7 @@ pub use server::MAX_REQUEST_BYTES;
 pub use state::CallSettings;
 pub use webhooks::{WebhookTarget, SIGNATURE_HEADER};
 
-use server::{lock, Shared, Validator};
+use shared::{lock, Shared, Validator};
 
 /// How the mock starts.
 #[derive(Debug, Clone)]

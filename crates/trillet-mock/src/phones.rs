@@ -24,7 +24,7 @@ pub fn handle(state: &mut State, ctx: &Ctx<'_>) -> Option<Reply> {
                 .any(|p| p.get("phoneNumber").and_then(Value::as_str) == Some(number))
             {
                 return Some(Reply::error(
-                    400,
+                    409,
                     "Phone number already owned",
                     "number_owned",
                     "This workspace already owns the number; list it with listUserPhoneNumbers",

@@ -2,70 +2,27 @@
 //! for, check the request like the contract, dispatch to a domain handler (or answer the
 //! documented example), send.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use serde_json::{json, Map, Value};
-use trillet_spec::{SpecValidator, ValidationError};
+use trillet_spec::ValidationError;
 
 use crate::body::MockBody;
-use crate::clock::SimClock;
-use crate::contract::{Location, Match, RequestMedia, Route, RouteTable};
-use crate::faults::{self, Fault, FaultRule, FAULT_HEADER};
+use crate::contract::{Location, Match, RequestMedia, Route};
+use crate::faults::{self, Fault, FAULT_HEADER};
 use crate::multipart::{self, Part};
 use crate::params;
 use crate::record::{self, RecordedRequest, MAX_RECORDED};
 use crate::reply::Reply;
-use crate::state::{Ctx, State};
-use crate::webhooks::WebhookTarget;
+use crate::shared::{lock, Shared};
+use crate::state::Ctx;
 use crate::{batches, calls, control, phones, resources};
 
 /// The largest request body accepted: a 20 MB CSV and its form around it.
 pub const MAX_REQUEST_BYTES: usize = 21 * 1024 * 1024;
-
-/// The validator the mock checks with: the embedded contract's, or one built from
-/// another document.
-pub enum Validator {
-    /// `SpecValidator::embedded()`.
-    Embedded(&'static SpecValidator),
-    /// Built from a document given at start.
-    Owned(Box<SpecValidator>),
-}
-
-impl Validator {
-    /// The validator.
-    pub fn get(&self) -> &SpecValidator {
-        match self {
-            Validator::Embedded(v) => v,
-            Validator::Owned(v) => v,
-        }
-    }
-}
-
-/// What every connection shares.
-pub struct Shared {
-    /// The routes of the contract.
-    pub routes: RouteTable,
-    /// Its validator.
-    pub validator: Validator,
-    /// The memory.
-    pub state: Mutex<State>,
-    /// The simulated clock.
-    pub clock: SimClock,
-    /// Every request received.
-    pub record: Mutex<Vec<RecordedRequest>>,
-    /// The number of the last request.
-    pub seq: AtomicU64,
-    /// The fault rules.
-    pub faults: Mutex<Vec<FaultRule>>,
-    /// Where webhooks go.
-    pub webhook: Option<WebhookTarget>,
-    /// Every webhook sent, with its answer.
-    pub deliveries: Mutex<Vec<Value>>,
-}
 
 /// The error that makes hyper close a connection without answering (the `reset` fault).
 #[derive(Debug)]
@@ -78,13 +35,6 @@ impl std::fmt::Display for Reset {
 }
 
 impl std::error::Error for Reset {}
-
-/// Locks a mutex, also after a panic of another holder (the data stays usable).
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 impl Shared {
     /// Handles one request.
