@@ -65,7 +65,7 @@ def mix():
     json_headers = dict(HEADERS, **{"content-type": "application/json"})
     return [
         ("GET", "/v1/api/agents", None, HEADERS),
-        ("GET", "/v1/api/call-flows/676b8e123456789012345678", None, HEADERS),
+        ("GET", "/v1/api/call-flows/exampleId", None, HEADERS),
         ("POST", "/v1/api/agents", body, json_headers),
         ("POST", "/v1/api/calls/call", b'{"agentId": "a1", "toNumber": 14155551234}', json_headers),
         ("GET", "/v1/api/batch-calls/batch_7891011121314/calls?status=failed&page=1&limit=20", None, HEADERS),

@@ -115,22 +115,35 @@ enum Action {
     Delete,
 }
 
-/// Puts the documented example of each resource's `get` answer in the store, so that
-/// the ids of the contract's examples resolve as they do in its other examples.
+/// Puts the documented examples of each resource (its `get` answer, the items of its
+/// `list` answer) in the store, so that the ids of the contract's examples resolve as
+/// they do in its other examples.
 pub fn seed(state: &mut State, routes: &RouteTable) {
     for resource in RESOURCES {
-        let Some(example) = routes
+        let mut examples = Vec::new();
+        if let Some(example) = routes
             .by_operation(resource.get)
             .and_then(|r| r.success_body.clone())
-        else {
-            continue;
-        };
-        if example.get("_id").and_then(Value::as_str).is_some() {
-            state
-                .collections
-                .entry(resource.name)
-                .or_default()
-                .push(example);
+        {
+            examples.push(example);
+        }
+        if let Some(Value::Array(items)) = routes
+            .by_operation(resource.list)
+            .and_then(|r| r.success_body.clone())
+        {
+            examples.extend(items);
+        }
+        for example in examples {
+            let Some(id) = example.get("_id").and_then(Value::as_str) else {
+                continue;
+            };
+            if find(state, resource.name, id).is_none() {
+                state
+                    .collections
+                    .entry(resource.name)
+                    .or_default()
+                    .push(example);
+            }
         }
     }
 }

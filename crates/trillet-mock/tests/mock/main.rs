@@ -2,6 +2,7 @@
 //! requests are refused with a pointer, faults happen as scripted, a new operation of a
 //! document is served without code, and the Rust client runs a whole scenario.
 
+mod batches;
 mod conformance;
 mod faults;
 mod refusals;
