@@ -22,6 +22,8 @@ Options:
                         environment variable holding the webhook secret (default
                         TRILLET_WEBHOOK_SECRET); never given on the command line
   --spec FILE           serve this OpenAPI document instead of the embedded contract
+  --faults FILE         fault rules in force from the start: a JSON array of
+                        {\"operationId\": \"sendCall\", \"fault\": \"503\", \"count\": 1}
   -h, --help            this text
 
 Endpoints of the mock itself: GET /__mock/requests, GET|POST|DELETE /__mock/faults,
@@ -77,6 +79,22 @@ pub fn parse(args: &[String]) -> Result<Option<MockConfig>, String> {
                 .map_err(|e| format!("--spec {path}: {e}"))?;
                 config.document = Some(text);
             }
+            "--faults" => {
+                let path = value("--faults")?;
+                let text =
+                    trillet_spec::read_to_string_limited(std::path::Path::new(&path), 1024 * 1024)
+                        .map_err(|e| format!("--faults {path}: {e}"))?;
+                let rules: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("--faults {path}: not JSON ({e})"))?;
+                let rules = rules
+                    .as_array()
+                    .ok_or_else(|| format!("--faults {path}: expected a JSON array of rules"))?;
+                for (i, rule) in rules.iter().enumerate() {
+                    let rule = crate::FaultRule::from_json(rule)
+                        .map_err(|e| format!("--faults {path}: /{i}: {e}"))?;
+                    config.faults.push(rule);
+                }
+            }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
@@ -111,6 +129,48 @@ pub async fn main(args: Vec<String>) -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn arguments_parse_or_name_what_is_wrong() {
+        let config = parse(&args(&[
+            "--port",
+            "0",
+            "--seed",
+            "9",
+            "--clock-speed",
+            "5",
+            "--concurrency",
+            "3",
+        ]))
+        .expect("valid")
+        .expect("a config");
+        assert_eq!(
+            (config.port, config.seed, config.calls.batch_concurrency),
+            (0, 9, 3)
+        );
+        assert!(parse(&args(&["--help"])).expect("valid").is_none());
+        for (bad, says) in [
+            (&["--port"][..], "--port needs a value"),
+            (&["--port", "x"], "--port \"x\": expected a number"),
+            (&["--frob"], "unknown argument"),
+            (
+                &["--faults", "/nonexistent/rules.json"],
+                "--faults /nonexistent/rules.json",
+            ),
+        ] {
+            let error = parse(&args(bad)).expect_err("refused");
+            assert!(error.contains(says), "{bad:?}: {error}");
         }
     }
 }

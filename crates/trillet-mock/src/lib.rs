@@ -82,6 +82,8 @@ pub struct MockConfig {
     /// Another OpenAPI document (YAML or JSON text) to serve instead of the embedded
     /// contract.
     pub document: Option<String>,
+    /// Fault rules in force from the start (as if posted to `/__mock/faults`).
+    pub faults: Vec<FaultRule>,
 }
 
 impl Default for MockConfig {
@@ -93,6 +95,7 @@ impl Default for MockConfig {
             calls: CallSettings::default(),
             webhook: None,
             document: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -169,7 +172,7 @@ impl MockServer {
             clock: clock::SimClock::new(config.clock_speed),
             record: Mutex::new(Vec::new()),
             seq: AtomicU64::new(0),
-            faults: Mutex::new(Vec::new()),
+            faults: Mutex::new(config.faults.clone()),
             webhook: config.webhook.clone(),
             deliveries: Mutex::new(Vec::new()),
         });
