@@ -129,3 +129,44 @@ pub fn due_events(state: &mut State, now: u64) -> Vec<Value> {
     events.sort_by_key(|(at, _)| *at);
     events.into_iter().map(|(_, e)| e).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::WebhookTarget;
+
+    #[test]
+    fn the_signature_is_the_documented_one() {
+        // The vector of trillet::webhook's documentation.
+        let target = WebhookTarget::new(
+            "http://127.0.0.1:9/hooks",
+            "whsec_test_secret_for_unit_tests",
+        )
+        .expect("valid");
+        let body = br#"{"event":"call.completed","data":{"callId":"call_xyz789","agentId":"agent_123abc","duration":125,"status":"completed"}}"#;
+        assert_eq!(
+            target.sign(body),
+            "17128ee36d7ff83573c9c9ae9e061149b761bfb724915934637b57f08cd148bb"
+        );
+        assert!(!format!("{target:?}").contains("whsec"));
+    }
+
+    #[test]
+    fn only_loopback_urls_and_real_secrets_are_accepted() {
+        for url in [
+            "http://localhost/h",
+            "http://[::1]:8080/h",
+            "http://127.0.0.1:1234",
+        ] {
+            assert!(WebhookTarget::new(url, "s").is_ok(), "{url}");
+        }
+        for url in [
+            "https://127.0.0.1/h",
+            "http://127.0.0.1.example.com/h",
+            "http://127.0.0.1@example.com/h",
+            "http://example.com/",
+        ] {
+            assert!(WebhookTarget::new(url, "s").is_err(), "{url}");
+        }
+        assert!(WebhookTarget::new("http://127.0.0.1/h", " ").is_err());
+    }
+}
