@@ -6,8 +6,8 @@ Usage (from the repository root, after `cargo build --release -p trillet-mock` a
     python3 tools/bench/mock_vs_prism.py [--requests 3000] [--concurrency 8]
 
 Each server is started alone, warmed up with 100 requests, then sent REQUESTS requests
-(a fixed mix: listAgents, getCallFlow, createAgent with its example body, sendCall with
-an invalid body that must be refused, listBatchCalls with a query) over CONCURRENCY
+(a fixed mix: listAgents, getCallFlow, updateAgent with its example body (the stored agent of the example, so that no list grows), sendCall with
+an invalid body that must be refused, listCallHistory with a query) over CONCURRENCY
 keep-alive connections. Prints requests per second, the ratio, and the peak resident
 memory (VmHWM) of each server process.
 """
@@ -22,8 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-import_root = Path(__file__).resolve().parents[2]
-ROOT = import_root
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi" / "trillet.yaml"
 MOCK = ROOT / "target" / "release" / "trillet-mock"
 PRISM = ROOT / "tools" / "generators" / "node_modules" / ".bin" / "prism"
@@ -49,11 +48,11 @@ def wait_listening(port, proc, seconds=60):
     raise RuntimeError("the server did not listen")
 
 
-def create_agent_body():
+def update_agent_body():
     import yaml  # only here: the venv of tools/generators has PyYAML
 
     doc = yaml.safe_load(SPEC.read_text())
-    examples = doc["paths"]["/v1/api/agents"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    examples = doc["paths"]["/v1/api/agents/{agentId}"]["put"]["requestBody"]["content"]["application/json"]["examples"]
     first = next(iter(examples.values()))
     if "$ref" in first:
         first = doc["components"]["examples"][first["$ref"].rsplit("/", 1)[1]]
@@ -61,14 +60,14 @@ def create_agent_body():
 
 
 def mix():
-    body = create_agent_body()
+    body = update_agent_body()
     json_headers = dict(HEADERS, **{"content-type": "application/json"})
     return [
         ("GET", "/v1/api/agents", None, HEADERS),
         ("GET", "/v1/api/call-flows/exampleId", None, HEADERS),
-        ("POST", "/v1/api/agents", body, json_headers),
+        ("PUT", "/v1/api/agents/example-agent-id-1", body, json_headers),
         ("POST", "/v1/api/calls/call", b'{"agentId": "a1", "toNumber": 14155551234}', json_headers),
-        ("GET", "/v1/api/batch-calls/batch_7891011121314/calls?status=failed&page=1&limit=20", None, HEADERS),
+        ("GET", "/v2/api/call-history?page=1&limit=10&direction=outbound", None, HEADERS),
     ]
 
 

@@ -203,14 +203,15 @@ pub fn handle(state: &mut State, ctx: &Ctx<'_>) -> Option<Reply> {
             Reply::json(status, item)
         }
         Action::List => {
-            let items = state
-                .collections
-                .get(resource.name)
-                .cloned()
-                .unwrap_or_default();
-            let list = Value::Array(items);
-            if ctx.conforms(status, &list) {
-                Reply::json(status, list)
+            // Each item conformed when it was stored: that the answer is a bare array is
+            // all there is left to check, and an empty one checks it cheaply.
+            if ctx.conforms(status, &Value::Array(Vec::new())) {
+                let items = state
+                    .collections
+                    .get(resource.name)
+                    .cloned()
+                    .unwrap_or_default();
+                Reply::json(status, Value::Array(items))
             } else {
                 // A list the contract does not document as a bare array: its example.
                 Reply::json(
