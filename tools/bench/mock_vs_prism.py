@@ -2,8 +2,8 @@
 operations of openapi/trillet.yaml, on 127.0.0.1.
 
 Usage (from the repository root, after `cargo build --release -p trillet-mock` and
-`(cd tools/generators && npm ci)`):
-    python3 tools/bench/mock_vs_prism.py [--requests 3000] [--concurrency 8]
+`(cd tools/generators && npm ci)` and the venv of tools/generators, which has PyYAML):
+    tools/generators/venv/bin/python tools/bench/mock_vs_prism.py [--requests 3000] [--concurrency 8]
 
 Each server is started alone, warmed up with 100 requests, then sent REQUESTS requests
 (a fixed mix: listAgents, getCallFlow, updateAgent with its example body (the stored agent of the example, so that no list grows), sendCall with

@@ -45,7 +45,7 @@ def main():
         cmd = [args.st, "run", str(SPEC), "-u", url,
                "--mode", "positive", "--checks", "all",
                "--max-examples", args.max_examples, "--seed", "42",
-               "-w", "2", "--request-timeout", "5", "--max-time", args.max_time, "--no-color",
+               "-w", "1", "--request-timeout", "5", "--max-time", args.max_time, "--no-color",
                "-H", "x-api-key: k", "-H", "x-workspace-id: w",
                "--phases", "examples,coverage,fuzzing", "--generation-database", "none",
                # A mock cannot tell a wrong API key from a right one (a missing one is a 401:

@@ -276,7 +276,7 @@ pub fn merge_conformant(ctx: &Ctx<'_>, base: Value, changes: &Value, status: u16
         return merged;
     };
     for (key, value) in changes {
-        if key == "_id" {
+        if key == "_id" || has_huge_integer(value) {
             continue;
         }
         let Some(fields) = merged.as_object_mut() else {
@@ -292,4 +292,19 @@ pub fn merge_conformant(ctx: &Ctx<'_>, base: Value, changes: &Value, status: u16
         }
     }
     merged
+}
+
+/// Whether `value` holds an integer too large for 64 bits (JSON allows it; it would be
+/// kept as a float and sent back as `1.2e+20`, which no longer reads as an integer).
+fn has_huge_integer(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.is_f64()
+                && n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.0e15)
+        }
+        Value::Array(items) => items.iter().any(has_huge_integer),
+        Value::Object(fields) => fields.values().any(has_huge_integer),
+        _ => false,
+    }
 }

@@ -241,3 +241,30 @@ async fn a_created_agent_is_what_get_and_list_return_with_an_id_of_24_hex_digits
     .json();
     assert_eq!(second["_id"], id.as_str());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_integer_beyond_64_bits_is_not_stored_as_a_float_the_answer_could_not_keep() {
+    // Found by schemathesis: stored as 1.18e20, it came back as a non-integer.
+    let mock = start(MockConfig::default()).await;
+    let body = br#"{"maxAttemptsForSmartCallback": 118261966379802400000, "name": "Big"}"#.to_vec();
+    let updated = send(
+        &mock,
+        "PUT",
+        "/v1/api/agents/example-agent-id-1",
+        Some(("application/json", body)),
+        &[],
+        true,
+    )
+    .await;
+    assert_eq!(updated.status, 200);
+    let agent = updated.json();
+    assert_eq!(agent["name"], "Big");
+    SpecValidator::embedded()
+        .validate_response("updateAgent", 200, &agent)
+        .expect("conformant");
+    assert!(
+        !agent["maxAttemptsForSmartCallback"].is_f64(),
+        "{}",
+        agent["maxAttemptsForSmartCallback"]
+    );
+}
