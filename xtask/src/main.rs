@@ -24,6 +24,7 @@ mod bundle;
 mod contract;
 mod diff;
 mod gen;
+mod mock;
 mod validate;
 
 /// mimalloc instead of glibc's malloc: `validate` makes millions of small allocations
@@ -59,6 +60,10 @@ COMMANDS:
                 classify every change: breaking, non-breaking, docs-only; exit 1 when
                 a breaking change has no major version bump and CHANGELOG entry.
                 `cargo xtask diff --help`.
+    mock        Serve a stateful, validating mock of the API on 127.0.0.1 (--port 0
+                picks a free one and prints it): every operation of the contract,
+                faults on demand, a record of requests, signed webhooks.
+                `cargo xtask mock --help` for its options and endpoints.
     help        Print this help (also -h, --help).
 
 Paths are found from the workspace root, whatever the current directory.
@@ -79,6 +84,7 @@ enum Command {
     Contract(contract::Args),
     Bundle(bundle::Args),
     Diff(diff::Args),
+    Mock(mock::Args),
     Help,
 }
 
@@ -118,6 +124,7 @@ fn main() -> ExitCode {
         Some(Command::Contract(args)) => contract::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Mock(args)) => mock::run(args),
         Some(Command::Help) | None => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -228,6 +235,7 @@ mod tests {
                 "d",
             ],
             &["diff", "--against", "1.0.0", "--spec", "a.yaml"],
+            &["mock", "--port", "0", "--seed", "7", "--help"],
         ] {
             assert!(parse(args).is_ok(), "{args:?}");
         }
