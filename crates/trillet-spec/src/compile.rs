@@ -81,7 +81,19 @@ pub(crate) fn root_pointer(index: usize) -> String {
     format!("/$defs/:{index}")
 }
 
+/// Whether every converted component schema of both directions passes the meta-schema:
+/// the same as checking them inside their resource, whose `$defs` the meta-schema checks
+/// one by one as schemas.
+pub(crate) fn meta_valid_components(defs: &[Map<String, Value>; 2]) -> bool {
+    let meta = jsonschema::draft202012::meta::validator();
+    defs.iter()
+        .flat_map(Map::values)
+        .all(|schema| meta.is_valid(schema))
+}
+
 /// Compiles `roots` against the converted component schemas `defs` (per direction).
+/// `components_meta_valid` is [`meta_valid_components`] of `defs` if it was found
+/// already; then only the roots are checked against the meta-schema.
 ///
 /// # Errors
 ///
@@ -90,6 +102,7 @@ pub(crate) fn compile(
     mut roots: Vec<Root>,
     defs: [Map<String, Value>; 2],
     way: Way,
+    components_meta_valid: Option<bool>,
 ) -> Result<Compiled, CompileError> {
     // Moved, not `json!`, which would serialize a copy.
     let mut resources =
@@ -99,8 +112,8 @@ pub(crate) fn compile(
             defs.insert(format!(":{index}"), std::mem::take(&mut root.schema));
         }
     }
-    if let Some(validators) = (way == Way::Shared)
-        .then(|| shared(&roots, &resources))
+    if let Some(validators) = (way == Way::Shared && components_meta_valid != Some(false))
+        .then(|| shared(&roots, &resources, components_meta_valid.is_some()))
         .flatten()
     {
         return Ok(Compiled {
@@ -130,8 +143,13 @@ pub(crate) fn compile(
 }
 
 /// The fast way: `None` when the meta-schema refuses a resource or a validator does not
-/// compile (then [`legacy`] decides).
-fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
+/// compile (then [`legacy`] decides). With `components_checked`, the component schemas
+/// passed the meta-schema already and only the roots (`:N`) are checked.
+fn shared(
+    roots: &[Root],
+    resources: &[Value; 2],
+    components_checked: bool,
+) -> Option<Vec<Validator>> {
     let registry = Registry::new()
         .add(RESOURCES[0], &resources[0])
         .ok()?
@@ -169,7 +187,17 @@ fn shared(roots: &[Root], resources: &[Value; 2]) -> Option<Vec<Validator>> {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         // This thread checks the resources against the meta-schema meanwhile, then helps.
         let meta = jsonschema::draft202012::meta::validator();
-        if !resources.iter().all(|resource| meta.is_valid(resource)) {
+        let valid = if components_checked {
+            resources
+                .iter()
+                .filter_map(|resource| resource.get("$defs").and_then(Value::as_object))
+                .flat_map(|defs| defs.iter())
+                .filter(|(name, _)| name.starts_with(':'))
+                .all(|(_, schema)| meta.is_valid(schema))
+        } else {
+            resources.iter().all(|resource| meta.is_valid(resource))
+        };
+        if !valid {
             failed.store(true, Ordering::Relaxed);
         }
         let mut parts = vec![work()];
@@ -347,6 +375,25 @@ mod tests {
             errors[0].starts_with(
                 "line 10: at #/paths/~1a/post/requestBody/content/application~1json/schema: the schema cannot be compiled (request): "
             ),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn a_broken_inline_schema_beside_sound_components_is_reported_as_before() {
+        // The components pass the meta-schema (checked while the walk goes on); the root
+        // does not, and is reported the legacy way.
+        let text = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: string\n              minLength: -1\n      responses: {{}}\ncomponents:\n  schemas:\n    Fine:\n      type: string\n"
+        );
+        let errors = [Way::Shared, Way::Legacy].map(|way| match load(&text, way) {
+            Ok(_) => panic!("loads"),
+            Err(error) => error.to_string(),
+        });
+        assert_eq!(errors[0], errors[1]);
+        assert!(
+            errors[0].contains("the schema cannot be compiled (request)"),
             "{}",
             errors[0]
         );

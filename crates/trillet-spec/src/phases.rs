@@ -48,6 +48,6 @@ pub fn compile(converted: &Converted<'_>) -> Result<usize, (String, String)> {
             direction: root.direction,
         })
         .collect();
-    compile::compile(roots, builder.defs.clone(), compile::Way::Shared)
+    compile::compile(roots, builder.defs.clone(), compile::Way::Shared, None)
         .map(|compiled| compiled.validators.len())
 }

@@ -65,15 +65,27 @@ pub(crate) struct Walked<'d> {
     pub(crate) branches: HashMap<String, usize>,
     /// The direction of each root schema.
     pub(crate) directions: Vec<Direction>,
+    /// Whether the converted component schemas passed the meta-schema, checked on a
+    /// second core while the operations were walked (`None`: not checked yet).
+    pub(crate) components_meta_valid: Option<bool>,
 }
 
 impl<'d> Walked<'d> {
     pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
         let mut builder = Builder::new(text, document)?;
-        let walked = builder.operations().and_then(|()| {
-            builder.component_schema_examples()?;
-            builder.branch_validators()
+        // The walk does not read the converted components, so a second core checks them
+        // against the meta-schema meanwhile (the largest part of that check).
+        let defs = std::mem::take(&mut builder.defs);
+        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let (walked, components_meta_valid) = std::thread::scope(|scope| {
+            let check = parallel.then(|| scope.spawn(|| compile::meta_valid_components(&defs)));
+            let walked = builder.operations().and_then(|()| {
+                builder.component_schema_examples()?;
+                builder.branch_validators()
+            });
+            (walked, check.map(|check| check.join().unwrap_or(false)))
         });
+        builder.defs = defs;
         let branches = match walked {
             Ok(branches) => branches,
             Err(error) => {
@@ -91,6 +103,7 @@ impl<'d> Walked<'d> {
             builder,
             branches,
             directions,
+            components_meta_valid,
         })
     }
 }

@@ -161,6 +161,7 @@ impl SpecValidator {
             std::mem::take(&mut walked.builder.roots),
             std::mem::take(&mut walked.builder.defs),
             way,
+            walked.components_meta_valid,
         )
         .map_err(|(pointer, message)| walked.builder.error(&pointer, &message))?;
         let schemas = compiled
