@@ -9,7 +9,7 @@ use trillet_spec::escape_pointer_segment as escape;
 
 use super::change::Direction;
 use super::rules;
-use super::schema::{resolve, Schemas};
+use super::schema::{entries, mapping, resolve, Schemas};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -28,9 +28,7 @@ pub fn documents(diff: &mut Schemas<'_>) {
     let (Some(a), Some(b)) = (old.as_object(), new.as_object()) else {
         return diff.push(rules::UNCLASSIFIED, "", "a document is not an object");
     };
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for key in keys {
-        let (x, y) = (a.get(key.as_str()), b.get(key.as_str()));
+    for (key, x, y) in entries(a, b) {
         let here = format!("/{}", escape(key));
         match key.as_str() {
             "paths" => operations(diff, x, y, "/paths", Direction::Request),
@@ -205,9 +203,7 @@ fn operation(
     let (a, b) = (was.operation, is.operation);
     let at = &is.pointer;
     parameters(diff, was, is, direction);
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for key in keys {
-        let (x, y) = (a.get(key.as_str()), b.get(key.as_str()));
+    for (key, x, y) in entries(a, b) {
         let here = format!("{at}/{}", escape(key));
         let shown = |v: Option<&Value>| v.map_or("(none)".to_string(), Value::to_string);
         match key.as_str() {
@@ -445,15 +441,9 @@ fn responses(
     here: &str,
     direction: Direction,
 ) {
-    let empty = Map::new();
-    let (a, b) = (
-        old.and_then(Value::as_object).unwrap_or(&empty),
-        new.and_then(Value::as_object).unwrap_or(&empty),
-    );
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for status in keys {
+    for (status, x, y) in entries(mapping(old), mapping(new)) {
         let at = format!("{here}/{}", escape(status));
-        let (x, y) = match (a.get(status.as_str()), b.get(status.as_str())) {
+        let (x, y) = match (x, y) {
             (Some(_), None) => {
                 diff.push(rules::RESPONSE_REMOVED, &at, format!("{status} removed"));
                 continue;
@@ -495,15 +485,9 @@ fn headers(
     here: &str,
     direction: Direction,
 ) {
-    let empty = Map::new();
-    let (a, b) = (
-        old.and_then(Value::as_object).unwrap_or(&empty),
-        new.and_then(Value::as_object).unwrap_or(&empty),
-    );
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for name in keys {
+    for (name, x, y) in entries(mapping(old), mapping(new)) {
         let at = format!("{here}/{}", escape(name));
-        match (a.get(name.as_str()), b.get(name.as_str())) {
+        match (x, y) {
             (Some(_), None) => diff.push(
                 rules::RESPONSE_HEADER_REMOVED,
                 &at,
@@ -533,15 +517,9 @@ fn content(
     here: &str,
     direction: Direction,
 ) {
-    let empty = Map::new();
-    let (a, b) = (
-        old.and_then(Value::as_object).unwrap_or(&empty),
-        new.and_then(Value::as_object).unwrap_or(&empty),
-    );
-    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    for media in keys {
+    for (media, x, y) in entries(mapping(old), mapping(new)) {
         let at = format!("{here}/{}", escape(media));
-        match (a.get(media.as_str()), b.get(media.as_str())) {
+        match (x, y) {
             (Some(_), None) => {
                 diff.push(rules::MEDIA_TYPE_REMOVED, &at, format!("{media} removed"))
             }

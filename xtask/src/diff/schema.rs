@@ -84,9 +84,7 @@ impl<'a> Schemas<'a> {
             return;
         };
         self.properties(old, new, &at, direction);
-        let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-        for key in keys {
-            let (a, b) = (old.get(key.as_str()), new.get(key.as_str()));
+        for (key, a, b) in entries(old, new) {
             if a == b
                 && !matches!(
                     key.as_str(),
@@ -421,4 +419,20 @@ pub fn resolve<'v>(document: &'v Value, mut node: &'v Value) -> (&'v Value, Opti
         }
     }
     (node, last)
+}
+
+/// The keys of both mappings, in order, each with its value on either side.
+pub(super) fn entries<'v>(
+    old: &'v Map<String, Value>,
+    new: &'v Map<String, Value>,
+) -> impl Iterator<Item = (&'v String, Option<&'v Value>, Option<&'v Value>)> {
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .map(move |key| (key, old.get(key.as_str()), new.get(key.as_str())))
+}
+
+/// `value` as a mapping; an absent value or one that is not a mapping as an empty one.
+pub(super) fn mapping(value: Option<&Value>) -> &Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+    value.and_then(Value::as_object).unwrap_or(&EMPTY)
 }
