@@ -351,8 +351,7 @@ fn is_sequence_entry(content: &str) -> bool {
 /// Whether `rest` (after a dash) starts with a mapping key.
 fn starts_mapping(rest: &str) -> bool {
     match rest.as_bytes()[0] {
-        b'"' => one_line_quoted(rest).is_some_and(|(_, after)| key_colon(after).is_some()),
-        b'\'' => one_line_quoted(rest).is_some_and(|(_, after)| key_colon(after).is_some()),
+        b'"' | b'\'' => one_line_quoted(rest).is_some_and(|(_, after)| key_colon(after).is_some()),
         b'[' | b'{' => false,
         _ => plain_key_end(rest).is_some(),
     }
@@ -383,11 +382,7 @@ fn plain_key_end(content: &str) -> Option<usize> {
 /// A mapping entry's key and what follows its `:` (spaces skipped).
 fn split_key(content: &str) -> Option<(String, &str)> {
     match content.as_bytes()[0] {
-        b'"' => {
-            let (key, after) = one_line_quoted(content)?;
-            Some((key, key_colon(after)?))
-        }
-        b'\'' => {
+        b'"' | b'\'' => {
             let (key, after) = one_line_quoted(content)?;
             Some((key, key_colon(after)?))
         }
@@ -457,15 +452,15 @@ enum QuotedEnd<'a> {
 /// double-quoted one; trailing spaces before a line break are dropped, as YAML folds.
 fn quoted_segment<'a>(segment: &'a str, double: bool, out: &mut String) -> Option<QuotedEnd<'a>> {
     let bytes = segment.as_bytes();
+    let special = |b: &u8| {
+        if double {
+            *b == b'"' || *b == b'\\'
+        } else {
+            *b == b'\''
+        }
+    };
     let mut at = 0;
     loop {
-        let special = |b: &u8| {
-            if double {
-                *b == b'"' || *b == b'\\'
-            } else {
-                *b == b'\''
-            }
-        };
         let Some(run) = bytes[at..].iter().position(special) else {
             out.push_str(segment[at..].trim_end_matches(' '));
             return Some(QuotedEnd::LineBreak { escaped: false });
@@ -585,8 +580,7 @@ fn flow_node(text: &str, depth: usize) -> Option<(Value, &str)> {
                 }
             }
         }
-        b'"' => one_line_quoted(text).map(|(value, after)| (Value::String(value), after)),
-        b'\'' => one_line_quoted(text).map(|(value, after)| (Value::String(value), after)),
+        b'"' | b'\'' => one_line_quoted(text).map(|(value, after)| (Value::String(value), after)),
         _ => {
             let end = flow_plain_end(text)?;
             let plain = text[..end].trim_end_matches(' ');
@@ -598,8 +592,7 @@ fn flow_node(text: &str, depth: usize) -> Option<(Value, &str)> {
 /// A flow mapping's key and what follows its `:` and space.
 fn flow_key(text: &str) -> Option<(String, &str)> {
     let (key, after) = match text.as_bytes().first()? {
-        b'"' => one_line_quoted(text)?,
-        b'\'' => one_line_quoted(text)?,
+        b'"' | b'\'' => one_line_quoted(text)?,
         b'[' | b'{' => return None,
         _ => {
             let end = flow_plain_end(text)?;
