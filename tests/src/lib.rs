@@ -16,7 +16,7 @@ mod multipart;
 mod round_trip;
 mod spec;
 
-pub use mock::{Expect, Expectation, ExpectedPart, Harness};
+pub use mock::{assert_client_credentials, Expect, Expectation, ExpectedPart, Harness};
 pub use multipart::{form_fields_as_json, parse_multipart, ReceivedPart};
 pub use round_trip::{lost_fields, lost_in_round_trip, normalise};
 pub use spec::{

@@ -309,3 +309,19 @@ impl Expectation<'_> {
         );
     }
 }
+
+/// Asserts that `request` carried the test client's own credentials ([`API_KEY`],
+/// [`WORKSPACE_ID`]), whatever options or HTTP client settings tried to replace them.
+pub fn assert_client_credentials(request: &HttpMockRequest) {
+    let headers = request.headers();
+    assert_eq!(
+        headers.get("x-api-key").expect("an x-api-key header"),
+        API_KEY
+    );
+    assert_eq!(
+        headers
+            .get("x-workspace-id")
+            .expect("an x-workspace-id header"),
+        WORKSPACE_ID
+    );
+}

@@ -13,8 +13,8 @@ use trillet::{Client, Error, Method, RawRequest, RequestOptions, ResponseMeta};
 use trillet_e2e::answers::{answer_in_turn, Answer, Route};
 use trillet_e2e::clock::with_fast_clock;
 use trillet_e2e::{
-    client_builder, document, is_refused_before_sending, parse_multipart, path_of, API_KEY,
-    WORKSPACE_ID,
+    assert_client_credentials, client_builder, document, is_refused_before_sending,
+    parse_multipart, path_of, API_KEY,
 };
 
 const BUSY: &str = r#"{"error": "Service unavailable"}"#;
@@ -135,9 +135,8 @@ async fn a_raw_request_sends_query_json_and_credentials_and_decodes_any_type() {
     assert_eq!(report.status().as_u16(), 201);
     assert_eq!(report.request_id(), Some("req_9"));
     let request = &answered.requests()[0];
+    assert_client_credentials(request);
     let headers = request.headers();
-    assert_eq!(headers.get("x-api-key").expect("key"), API_KEY);
-    assert_eq!(headers.get("x-workspace-id").expect("ws"), WORKSPACE_ID);
     assert_eq!(
         headers.get("content-type").expect("type"),
         "application/json"

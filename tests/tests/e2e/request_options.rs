@@ -12,7 +12,7 @@ use trillet::types::SendCallRequest;
 use trillet::{Client, E164PhoneNumber, RequestOptions, ResponseMeta};
 use trillet_e2e::answers::{answer_in_turn, Answer, Route};
 use trillet_e2e::clock::with_fast_clock;
-use trillet_e2e::{client_builder, is_refused_before_sending, API_KEY, WORKSPACE_ID};
+use trillet_e2e::{assert_client_credentials, client_builder, is_refused_before_sending};
 
 const PROGRESS: &str = r#"{"status": "processing", "isComplete": false, "total": 2}"#;
 const CALL_PLACED: &str = r#"{"status": "success", "callId": "call_1"}"#;
@@ -148,9 +148,7 @@ async fn an_option_header_goes_with_the_views_calls_only() {
         "the client's own call has no such header"
     );
     for request in &requests {
-        let headers = request.headers();
-        assert_eq!(headers.get("x-api-key").expect("key"), API_KEY);
-        assert_eq!(headers.get("x-workspace-id").expect("ws"), WORKSPACE_ID);
+        assert_client_credentials(request);
     }
 }
 
