@@ -121,11 +121,9 @@ impl SpecValidator {
     /// The validator of the embedded `openapi/trillet.yaml`, built on first use, or why it
     /// could not be built.
     pub fn try_embedded() -> Result<&'static SpecValidator, &'static LoadError> {
+        // `from_yaml_str` reads the embedded text from build.rs's JSON copy.
         EMBEDDED
-            .get_or_init(|| match embedded_json() {
-                Some(document) => Self::from_document(EMBEDDED_DOCUMENT, document, Way::Shared),
-                None => Self::from_yaml_str(EMBEDDED_DOCUMENT),
-            })
+            .get_or_init(|| Self::from_yaml_str(EMBEDDED_DOCUMENT))
             .as_ref()
     }
 
