@@ -48,17 +48,7 @@ const ANCHORS: &str = "anchors and aliases are refused (each alias repeats its a
 /// [`LoadError::Refused`] naming the limit, and the line and column where the document
 /// exceeds it (none for its size).
 pub fn check_document_limits(text: &str) -> Result<(), LoadError> {
-    let len = u64::try_from(text.len()).unwrap_or(u64::MAX);
-    if len > MAX_DOCUMENT_BYTES {
-        return Err(LoadError::Refused {
-            message: format!(
-                "the document is {len} bytes, more than the limit of {}; refused before parsing",
-                size(MAX_DOCUMENT_BYTES)
-            ),
-            line: None,
-            column: None,
-        });
-    }
+    check_document_size(text)?;
     let Some(finding) = prescan::scan(text, MAX_FLOW_DEPTH).finding else {
         return Ok(());
     };
@@ -75,6 +65,23 @@ pub fn check_document_limits(text: &str) -> Result<(), LoadError> {
         line: Some(finding.line),
         column: Some(finding.column),
     })
+}
+
+/// The size limit of [`check_document_limits`] alone: what a reader that refuses anchors,
+/// aliases and deep nesting by itself (`plain_yaml.rs`) needs checked first.
+pub(crate) fn check_document_size(text: &str) -> Result<(), LoadError> {
+    let len = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if len > MAX_DOCUMENT_BYTES {
+        return Err(LoadError::Refused {
+            message: format!(
+                "the document is {len} bytes, more than the limit of {}; refused before parsing",
+                size(MAX_DOCUMENT_BYTES)
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    Ok(())
 }
 
 /// Why [`read_to_string_limited`] returned no text.

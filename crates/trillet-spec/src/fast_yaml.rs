@@ -4,8 +4,8 @@
 //! a float key, a non-finite number, a key given twice), and that reader then decides;
 //! so it returns either what the careful reader returns, or nothing.
 //!
-//! Self-contained (serde, serde_json, serde_norway, and `plain_yaml.rs` for the documents
-//! it reads), so that `build.rs` uses it too.
+//! Each half of a document is tried with the subset reader of `plain_yaml.rs` first, and
+//! libyaml reads what that reader gives up on.
 
 use std::fmt;
 
@@ -17,12 +17,25 @@ use serde_json::{Map, Number, Value};
 /// With more than one core, a large document whose root is a block mapping is read in two
 /// halves at once, cut before a top-level key (see [`halves`]).
 pub(crate) fn json_from_yaml(text: &str) -> Option<Value> {
+    in_halves(text, one_document)
+}
+
+/// The JSON form of `text` if the subset reader of `plain_yaml.rs` reads all of it (in
+/// halves, as [`json_from_yaml`] does), else `None`. That reader refuses every anchor,
+/// alias and nesting deeper than the prescan allows, so a text it reads needs no prescan.
+pub(crate) fn json_from_plain_yaml(text: &str) -> Option<Value> {
+    in_halves(text, crate::plain_yaml::read)
+}
+
+/// `read` applied to the halves of `text` on two cores and the two mappings joined, or to
+/// the whole text when it has no halves or the machine one core.
+fn in_halves(text: &str, read: fn(&str) -> Option<Value>) -> Option<Value> {
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     match halves(text).filter(|_| parallel) {
         Some((first, second)) => {
             let (first, second) = std::thread::scope(|scope| {
-                let second = scope.spawn(|| one_document(second));
-                (one_document(first), second.join().ok().flatten())
+                let second = scope.spawn(|| read(second));
+                (read(first), second.join().ok().flatten())
             });
             let (Value::Object(mut first), Value::Object(second)) = (first?, second?) else {
                 return None;
@@ -35,7 +48,7 @@ pub(crate) fn json_from_yaml(text: &str) -> Option<Value> {
             }
             Some(Value::Object(first))
         }
-        None => one_document(text),
+        None => read(text),
     }
 }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::{Map, Number, Value};
 
-use crate::bounds::check_document_limits;
+use crate::bounds::{check_document_limits, check_document_size};
 
 /// Why an OpenAPI document could not be loaded.
 ///
@@ -93,9 +93,15 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Parses YAML text into JSON, after [`check_document_limits`]. Mapping keys that YAML
+/// Parses YAML text into JSON within the limits of [`check_document_limits`]. Mapping keys that YAML
 /// reads as numbers or booleans (an unquoted `200:`) become strings, as OpenAPI means them.
 pub(crate) fn yaml_to_json(text: &str) -> Result<Value, LoadError> {
+    check_document_size(text)?;
+    // The subset reader refuses anchors, aliases and deep nesting itself; the prescan
+    // guards libyaml, so it runs only when libyaml is to read the text.
+    if let Some(document) = crate::fast_yaml::json_from_plain_yaml(text) {
+        return Ok(document);
+    }
     check_document_limits(text)?;
     if let Some(document) = crate::fast_yaml::json_from_yaml(text) {
         return Ok(document);

@@ -4,7 +4,19 @@
 use proptest::prelude::*;
 
 use super::read;
+use crate::bounds::MAX_FLOW_DEPTH;
 use crate::load::careful_yaml_to_json;
+use crate::prescan;
+
+/// What lets `load::yaml_to_json` skip the prescan: a text this reader answers for holds
+/// nothing the prescan would refuse.
+fn assert_within_limits(text: &str) {
+    let finding = prescan::scan(text, MAX_FLOW_DEPTH).finding;
+    assert_eq!(
+        finding, None,
+        "{text:?} was read, yet the prescan refuses it"
+    );
+}
 
 /// `read` agrees with the careful reader; `answered` says whether it must answer at all.
 fn check(text: &str, answered: bool) {
@@ -13,6 +25,7 @@ fn check(text: &str, answered: bool) {
         Some(value) => {
             assert!(answered, "{text:?} should be left to libyaml");
             assert_eq!(careful.as_ref().ok(), Some(&value), "{text:?}");
+            assert_within_limits(text);
         }
         None => assert!(!answered, "{text:?} should be read: {careful:?}"),
     }
@@ -24,6 +37,7 @@ fn agrees(text: &str) -> bool {
         Some(value) => {
             let careful = careful_yaml_to_json(text);
             assert_eq!(careful.as_ref().ok(), Some(&value), "{text:?}");
+            assert_within_limits(text);
             true
         }
         None => false,
@@ -132,6 +146,43 @@ fn nesting_deeper_than_the_limit_is_left_to_libyaml() {
     check(&deep(super::MAX_DEPTH + 2), false);
     let flow = format!("a: {}{}\n", "[".repeat(80), "]".repeat(80));
     check(&flow, false);
+}
+
+#[test]
+fn whatever_the_prescan_refuses_is_left_to_libyaml_and_the_prescan() {
+    let deep_flow = |levels: usize| format!("a: {}1{}\n", "[".repeat(levels), "]".repeat(levels));
+    let hazards = [
+        "a: &x 1\n".to_owned(),
+        "a: *x\n".to_owned(),
+        "&x a: 1\n".to_owned(),
+        "*x : 1\n".to_owned(),
+        "a:\n  - &x 1\n".to_owned(),
+        "a:\n  - *x\n".to_owned(),
+        "a: &x\n  b: 1\n".to_owned(),
+        "a: &x |\n  text\n".to_owned(),
+        "a: !!str &x 1\n".to_owned(),
+        "a: [1, &x 2]\n".to_owned(),
+        "a: [1, *x]\n".to_owned(),
+        "a: {&x k: 1}\n".to_owned(),
+        "a: {k: *x}\n".to_owned(),
+        "a:\n  <<: *base\n".to_owned(),
+        "a:\n  - b: &x 1\n".to_owned(),
+        deep_flow(MAX_FLOW_DEPTH + 1),
+        deep_flow(10 * MAX_FLOW_DEPTH),
+    ];
+    for text in &hazards {
+        assert_ne!(
+            prescan::scan(text, MAX_FLOW_DEPTH).finding,
+            None,
+            "{text:?} is no hazard to the prescan"
+        );
+        assert_eq!(read(text), None, "{text:?} was read past the prescan");
+    }
+    // Text that only looks like a hazard is read, and the prescan agrees.
+    check(
+        "a: rock & roll *live*\nb: 5 * 3 & more\nc: |\n  *emphasis* &amp;\n",
+        true,
+    );
 }
 
 /// Every scalar of up to three characters from the characters of numbers, and of up to

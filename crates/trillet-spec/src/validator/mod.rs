@@ -83,14 +83,15 @@ pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../../openapi/trillet.ya
 
 static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
 
-/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs`; empty when the document
-/// is left to the careful reader at run time.
+/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs` with the subset reader of
+/// `plain_yaml.rs`; empty when that reader gives up and the YAML is read at run time.
 const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/trillet.json"));
 
-/// The embedded document, from its JSON copy (within the limits of the YAML text, as
-/// [`SpecValidator::from_yaml_str`] checks them); `None` to read the YAML instead.
+/// The embedded document, from its JSON copy; `None` to read the YAML instead. The copy
+/// is within the limits [`SpecValidator::from_yaml_str`] checks: the subset reader that
+/// wrote it refuses anchors, aliases and deep nesting, and the size is checked here.
 pub(crate) fn embedded_json() -> Option<Value> {
-    if EMBEDDED_JSON.is_empty() || crate::check_document_limits(EMBEDDED_DOCUMENT).is_err() {
+    if EMBEDDED_JSON.is_empty() || crate::bounds::check_document_size(EMBEDDED_DOCUMENT).is_err() {
         return None;
     }
     serde_json::from_str(EMBEDDED_JSON).ok()
