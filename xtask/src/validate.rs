@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 use trillet_spec::{
-    read_to_string_limited, ReadError, SpecValidator, ValidationError, MAX_DOCUMENT_BYTES,
-    MAX_PAYLOAD_BYTES,
+    read_to_string_limited, ExampleFiles, ReadError, SpecValidator, ValidationError,
+    MAX_DOCUMENT_BYTES, MAX_PAYLOAD_BYTES,
 };
 
 use crate::workspace_root;
@@ -254,10 +254,21 @@ fn load(spec: &Path) -> Result<SpecValidator, ExitCode> {
 }
 
 fn all(spec_path: &Path, examples: &Path, deny_lints: bool) -> ExitCode {
-    let spec = match load(spec_path) {
+    // The files of openapi/examples/ need no schema to be read, so another core reads
+    // them while the spec loads.
+    let (spec, files) = std::thread::scope(|scope| {
+        let files = scope.spawn(|| ExampleFiles::read(examples));
+        let spec = load(spec_path);
+        let files = files
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (spec, files)
+    });
+    let spec = match spec {
         Ok(spec) => spec,
         Err(code) => return code,
     };
+    let files_check = spec.example_file_check(&files);
     let mut problems = 0;
     let mut valid = 0;
     let mut warnings = 0;
@@ -269,10 +280,10 @@ fn all(spec_path: &Path, examples: &Path, deny_lints: bool) -> ExitCode {
             spec.line_of(location)
         )
     };
-    let report = std::thread::scope(|scope| {
-        // The files of openapi/examples/ are checked on another core meanwhile; their
-        // report is printed after the inline examples', as before.
-        let files = scope.spawn(|| spec.check_example_files(examples));
+    std::thread::scope(|scope| {
+        // The files are checked on another core meanwhile, and on this one too once the
+        // inline examples are done; their report is printed after the inline examples'.
+        let helper = scope.spawn(|| files_check.help());
         for outcome in spec.validate_examples() {
             let location = &outcome.example.location;
             match outcome.result {
@@ -298,10 +309,12 @@ fn all(spec_path: &Path, examples: &Path, deny_lints: bool) -> ExitCode {
                 }
             }
         }
-        files
+        files_check.help();
+        helper
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     });
+    let report = files_check.report();
     for problem in &report.problems {
         println!("{}: {}", shown(&problem.path), problem.message);
     }
@@ -339,6 +352,7 @@ fn all(spec_path: &Path, examples: &Path, deny_lints: bool) -> ExitCode {
     // The process ends next: freeing the validators and reports piece by piece only costs
     // time (about a millisecond for the contract).
     std::mem::forget(report);
+    std::mem::forget(files);
     std::mem::forget(spec);
     if problems > 0 || (deny_lints && warnings > 0) {
         ExitCode::from(1)

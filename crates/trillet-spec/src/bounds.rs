@@ -154,6 +154,24 @@ pub fn read_to_string_limited(path: &Path, limit: u64) -> Result<String, ReadErr
     })
 }
 
+/// Reads a JSON file of at most [`MAX_PAYLOAD_BYTES`] (an example file, a corpus record);
+/// the error says which line and column are malformed.
+pub(crate) fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = read_to_string_limited(path, MAX_PAYLOAD_BYTES)
+        .map_err(|error| format!("cannot read the file: {error}"))?;
+    serde_json::from_str(&text).map_err(|error| {
+        let message = error.to_string();
+        let message = message
+            .find(" at line ")
+            .map_or(message.as_str(), |cut| &message[..cut]);
+        format!(
+            "not valid JSON at line {}, column {}: {message}",
+            error.line(),
+            error.column(),
+        )
+    })
+}
+
 /// `20 MiB (20971520 bytes)`, or `1000 bytes`.
 fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;

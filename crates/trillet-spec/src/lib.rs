@@ -72,8 +72,8 @@ pub use bounds::{
 };
 pub use convert::Direction;
 pub use example_files::{
-    ExampleFileLint, ExampleFileName, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE,
-    FILE_NAME_RULE, INVALID_DIR, LINT_DIR,
+    ExampleFileCheck, ExampleFileLint, ExampleFileName, ExampleFileProblem, ExampleFiles,
+    ExampleFilesReport, EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, LINT_DIR,
 };
 pub use examples::{Example, ExampleOutcome, ExampleTarget};
 pub use lint::{Lint, LintReason, READ_ONLY_IN_UPDATES};

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::example_files::read_json;
+use crate::bounds::read_json;
 
 /// Name of the folder, inside the examples folder, of the corpus of real traffic.
 pub const WILD_DIR: &str = "wild";

@@ -4,7 +4,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use trillet_spec::ExampleFilesReport;
+use trillet_spec::{ExampleFiles, ExampleFilesReport};
 
 use common::{kennels, petstore};
 
@@ -162,4 +162,42 @@ fn a_missing_folder_holds_nothing() {
     let dir = fixture("no-such-folder");
     let report = petstore().check_example_files(&dir);
     assert!(report.problems.is_empty() && report.valid == 0 && report.rejected == 0);
+}
+
+/// Everything a report says, to compare two reports.
+fn summary(report: &ExampleFilesReport) -> (Vec<String>, Vec<String>, [usize; 3]) {
+    (
+        report.problems.iter().map(ToString::to_string).collect(),
+        report.lints.iter().map(ToString::to_string).collect(),
+        [report.valid, report.rejected, report.linted],
+    )
+}
+
+#[test]
+fn threads_sharing_a_check_report_what_one_thread_reports() {
+    let openapi_examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/examples");
+    let cases = [
+        (petstore(), fixture("petstore-examples-broken")),
+        (kennels(), fixture("lint-examples-broken")),
+        (trillet_spec::SpecValidator::embedded(), openapi_examples),
+    ];
+    for (spec, dir) in &cases {
+        let alone = spec.check_example_files(dir);
+        // Read before any specification is at hand, then checked on four threads.
+        let files = ExampleFiles::read(dir);
+        let check = spec.example_file_check(&files);
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| check.help());
+            }
+            check.help();
+        });
+        let shared = check.report();
+        assert_eq!(summary(&shared), summary(&alone), "{}", dir.display());
+        assert!(
+            !alone.problems.is_empty() || alone.valid > 0,
+            "{} holds files",
+            dir.display()
+        );
+    }
 }
