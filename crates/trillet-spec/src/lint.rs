@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::convert::Direction;
 use crate::examples::{Example, ExampleTarget};
-use crate::load::escape_pointer_segment;
+use crate::load::join_pointer;
 use crate::report::{closest, mask_phone_numbers, mask_pointer, quoted_list, ValidationError};
 use crate::validator::{Body, Operation, SpecValidator};
 
@@ -287,7 +287,7 @@ impl SpecValidator {
                         },
                     });
                 Lint {
-                    pointer: mask_pointer(&join(&unknown.parent, &unknown.name)),
+                    pointer: mask_pointer(&join_pointer(&unknown.parent, &unknown.name)),
                     property: mask_phone_numbers(&unknown.name).into_owned(),
                     reason,
                 }
@@ -508,7 +508,7 @@ impl<'d> Walker<'d> {
                         .properties
                         .get(name.as_str())
                         .unwrap_or(&view.additional);
-                    self.walk(child, &join(pointer, name), children, visit);
+                    self.walk(child, &join_pointer(pointer, name), children, visit);
                 }
             }
             Value::Array(items) => {
@@ -544,7 +544,7 @@ impl<'d> Walker<'d> {
         let Value::Object(schema) = node.schema else {
             return;
         };
-        let child = |key: &str| join(&node.pointer, key);
+        let child = |key: &str| join_pointer(&node.pointer, key);
         if let Some(Value::Object(properties)) = schema.get("properties") {
             view.declares = true;
             let at = child("properties");
@@ -554,7 +554,7 @@ impl<'d> Walker<'d> {
                     .or_default()
                     .push(Node {
                         schema: property,
-                        pointer: join(&at, name),
+                        pointer: join_pointer(&at, name),
                     });
             }
         }
@@ -641,8 +641,4 @@ fn admits(schema: &Value, value: &Value) -> bool {
         Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(admitted),
         _ => true,
     }
-}
-
-fn join(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_pointer_segment(segment))
 }

@@ -219,6 +219,27 @@ pub fn escape_pointer_segment(segment: &str) -> String {
     }
 }
 
+/// `pointer` with one more segment, escaped (`join_pointer("/paths", "/v1/x")` is
+/// `/paths/~1v1~1x`). Written out rather than with `format!`: the walk of a document joins
+/// thousands of pointers, and the formatting machinery was a tenth of its instructions.
+pub(crate) fn join_pointer(pointer: &str, segment: &str) -> String {
+    let mut joined = String::with_capacity(pointer.len() + 1 + segment.len());
+    joined.push_str(pointer);
+    joined.push('/');
+    if segment.contains(['~', '/']) {
+        for part in segment.chars() {
+            match part {
+                '~' => joined.push_str("~0"),
+                '/' => joined.push_str("~1"),
+                other => joined.push(other),
+            }
+        }
+    } else {
+        joined.push_str(segment);
+    }
+    joined
+}
+
 /// `value.pointer(pointer)` of serde_json, without allocating two strings per segment
 /// (serde_json unescapes every segment with two `replace`s; here only one holding `~`).
 /// Same result for every pointer: a test compares them.
@@ -333,6 +354,27 @@ fn key_matches(content: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_pointers_escape_their_segment() {
+        for segment in [
+            "",
+            "name",
+            "/v1/api/agents",
+            "a~b",
+            "~/~1",
+            "é/ü~",
+            "200",
+            "{id}",
+        ] {
+            assert_eq!(
+                join_pointer("/paths", segment),
+                format!("/paths/{}", escape_pointer_segment(segment)),
+                "{segment:?}"
+            );
+        }
+        assert_eq!(join_pointer("", "a/b"), "/a~1b");
+    }
 
     const TEXT: &str = "\
 openapi: 3.0.3

@@ -4,6 +4,7 @@
 #![allow(clippy::wildcard_imports)]
 
 use super::*;
+use crate::load::join_pointer;
 
 /// Pairs each create (a POST on a collection, `/call-flows`) with the update of one of its
 /// items (a PUT, else a PATCH, on `/call-flows/{flowId}`), both ways, so that the lint can
@@ -129,10 +130,6 @@ pub(crate) struct Builder<'d> {
     pub(crate) seen_examples: HashSet<(String, Option<Direction>)>,
 }
 
-pub(super) fn join(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_pointer_segment(segment))
-}
-
 /// Media types validated as JSON: JSON itself, `+json` types, and form bodies (their
 /// fields as a JSON object).
 fn is_json_like(media_type: &str, direction: Direction) -> bool {
@@ -190,8 +187,11 @@ impl<'d> Builder<'d> {
                 let mut all_refs = HashMap::with_capacity(components.len());
                 for (name, schema) in components {
                     let mut refs = BTreeSet::new();
-                    let converted =
-                        converter.convert(schema, &join("/components/schemas", name), &mut refs)?;
+                    let converted = converter.convert(
+                        schema,
+                        &join_pointer("/components/schemas", name),
+                        &mut refs,
+                    )?;
                     defs.insert(name.clone(), converted);
                     all_refs.insert(name.clone(), refs);
                 }
@@ -242,7 +242,7 @@ impl<'d> Builder<'d> {
             let Some(reference) = node.get("$ref") else {
                 return Ok((node, pointer));
             };
-            let at = join(&pointer, "$ref");
+            let at = join_pointer(&pointer, "$ref");
             let target = reference
                 .as_str()
                 .and_then(|r| r.strip_prefix('#'))
@@ -266,13 +266,13 @@ impl<'d> Builder<'d> {
             .as_object()
             .ok_or_else(|| self.error("/paths", "must be a mapping"))?;
         for (path, item) in paths {
-            let item_pointer = join("/paths", path);
+            let item_pointer = join_pointer("/paths", path);
             let (item, item_pointer) = self.resolve(item, &item_pointer)?;
             let shared = item.get("parameters");
             for method in METHODS {
                 if let Some(operation) = item.get(method) {
-                    let pointer = join(&item_pointer, method);
-                    let shared = shared.map(|p| (p, join(&item_pointer, "parameters")));
+                    let pointer = join_pointer(&item_pointer, method);
+                    let shared = shared.map(|p| (p, join_pointer(&item_pointer, "parameters")));
                     let place = (path.as_str(), method);
                     self.operation(operation, &pointer, place, shared)?;
                 }
@@ -314,7 +314,7 @@ impl<'d> Builder<'d> {
         let mut parameters: Vec<(&'d Value, String)> = Vec::new();
         let own = operation
             .get("parameters")
-            .map(|p| (p, join(pointer, "parameters")));
+            .map(|p| (p, join_pointer(pointer, "parameters")));
         for (list, list_pointer) in shared_parameters.into_iter().chain(own) {
             let list = list
                 .as_array()
@@ -331,17 +331,18 @@ impl<'d> Builder<'d> {
         }
 
         if let Some(body) = operation.get("requestBody") {
-            let (body, at) = self.resolve(body, &join(pointer, "requestBody"))?;
+            let (body, at) = self.resolve(body, &join_pointer(pointer, "requestBody"))?;
             entry.request =
                 Some(self.content(body, &at, &id, Direction::Request, &ExampleTarget::Request)?);
         }
         if let Some(responses) = operation.get("responses") {
-            let responses_pointer = join(pointer, "responses");
+            let responses_pointer = join_pointer(pointer, "responses");
             let responses = responses
                 .as_object()
                 .ok_or_else(|| self.error(&responses_pointer, "`responses` must be a mapping"))?;
             for (status, response) in responses {
-                let (response, at) = self.resolve(response, &join(&responses_pointer, status))?;
+                let (response, at) =
+                    self.resolve(response, &join_pointer(&responses_pointer, status))?;
                 let target = ExampleTarget::Response {
                     status: status.clone(),
                 };
@@ -375,7 +376,7 @@ impl<'d> Builder<'d> {
         let Some(schema) = parameter.get("schema") else {
             return Ok(());
         };
-        let schema_pointer = join(pointer, "schema");
+        let schema_pointer = join_pointer(pointer, "schema");
         let index = self.compile(schema, &schema_pointer, Direction::Request)?;
         let target = ExampleTarget::Parameter {
             name: name.to_owned(),
@@ -410,7 +411,7 @@ impl<'d> Builder<'d> {
         let Some(content) = holder.get("content") else {
             return Ok(Body::Empty);
         };
-        let content_pointer = join(pointer, "content");
+        let content_pointer = join_pointer(pointer, "content");
         let content = content
             .as_object()
             .ok_or_else(|| self.error(&content_pointer, "`content` must be a mapping"))?;
@@ -419,8 +420,8 @@ impl<'d> Builder<'d> {
             if !is_json_like(media_type, direction) {
                 continue;
             }
-            let at = join(&content_pointer, media_type);
-            let schema_pointer = join(&at, "schema");
+            let at = join_pointer(&content_pointer, media_type);
+            let schema_pointer = join_pointer(&at, "schema");
             let schema = entry.get("schema").unwrap_or(&Value::Bool(true));
             let index = self.compile(schema, &schema_pointer, direction)?;
             let raw = entry.get("schema").map(|_| schema_pointer.clone());
@@ -489,12 +490,12 @@ impl<'d> Builder<'d> {
                 continue;
             }
             if let Some(Value::Object(properties)) = schema.get("properties") {
-                let at = join(&pointer, "properties");
-                pending.extend(properties.keys().map(|name| join(&at, name)));
+                let at = join_pointer(&pointer, "properties");
+                pending.extend(properties.keys().map(|name| join_pointer(&at, name)));
             }
             for key in ["items", "additionalProperties"] {
                 if schema.get(key).is_some_and(Value::is_object) {
-                    pending.push(join(&pointer, key));
+                    pending.push(join_pointer(&pointer, key));
                 }
             }
             for key in ["allOf", "oneOf", "anyOf"] {
@@ -502,7 +503,7 @@ impl<'d> Builder<'d> {
                     continue;
                 };
                 for (i, branch) in list.iter().enumerate() {
-                    let at = format!("{}/{i}", join(&pointer, key));
+                    let at = format!("{}/{i}", join_pointer(&pointer, key));
                     if key != "allOf" {
                         let index = self.compile(branch, &at, Direction::Request)?;
                         branches.insert(at.clone(), index);

@@ -3,8 +3,9 @@
 
 #![allow(clippy::wildcard_imports)]
 
-use super::build::{join, Builder};
+use super::build::Builder;
 use super::*;
+use crate::load::join_pointer;
 
 impl<'d> Builder<'d> {
     /// Collects `example` and `examples` of a media type or parameter, checked against
@@ -20,7 +21,7 @@ impl<'d> Builder<'d> {
     ) -> Result<(), LoadError> {
         if let Some(value) = holder.get("example") {
             self.add_example(
-                join(pointer, "example"),
+                join_pointer(pointer, "example"),
                 operation_id,
                 target,
                 value,
@@ -29,12 +30,12 @@ impl<'d> Builder<'d> {
             );
         }
         if let Some(examples) = holder.get("examples") {
-            let examples_pointer = join(pointer, "examples");
+            let examples_pointer = join_pointer(pointer, "examples");
             let examples = examples
                 .as_object()
                 .ok_or_else(|| self.error(&examples_pointer, "`examples` must be a mapping"))?;
             for (name, example) in examples {
-                let location = join(&examples_pointer, name);
+                let location = join_pointer(&examples_pointer, name);
                 let (example, at) = self.resolve(example, &location)?;
                 match example.get("value") {
                     Some(value) => {
@@ -98,7 +99,7 @@ impl<'d> Builder<'d> {
                 let index = self.compile(schema, pointer, direction)?;
                 let target = ExampleTarget::Schema { direction };
                 self.add_example(
-                    join(pointer, "example"),
+                    join_pointer(pointer, "example"),
                     operation_id,
                     &target,
                     value,
@@ -113,20 +114,20 @@ impl<'d> Builder<'d> {
         let mut children: Vec<(&'d Value, String)> = Vec::new();
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = object.get(key) {
-                children.push((child, join(pointer, key)));
+                children.push((child, join_pointer(pointer, key)));
             }
         }
         if let Some(Value::Object(properties)) = object.get("properties") {
-            let at = join(pointer, "properties");
+            let at = join_pointer(pointer, "properties");
             children.extend(
                 properties
                     .iter()
-                    .map(|(name, child)| (child, join(&at, name))),
+                    .map(|(name, child)| (child, join_pointer(&at, name))),
             );
         }
         for key in ["allOf", "oneOf", "anyOf"] {
             if let Some(Value::Array(branches)) = object.get(key) {
-                let at = join(pointer, key);
+                let at = join_pointer(pointer, key);
                 children.extend(
                     branches
                         .iter()
@@ -156,7 +157,7 @@ impl<'d> Builder<'d> {
             }
             self.schema_examples(
                 schema,
-                &join("/components/schemas", name),
+                &join_pointer("/components/schemas", name),
                 &directions,
                 None,
             )?;

@@ -8,9 +8,7 @@ use serde_json::{Map, Value};
 use crate::compile::{self, slot, Root, Schemas, Way};
 use crate::convert::{Converter, Direction};
 use crate::examples::{Example, ExampleOutcome, ExampleTarget};
-use crate::load::{
-    document_error, escape_pointer_segment, line_of_pointer, yaml_to_json, LoadError,
-};
+use crate::load::{document_error, line_of_pointer, yaml_to_json, LoadError};
 use crate::report::{edit_distance, Reporter, ValidationError};
 
 /// The OpenAPI document compiled into body validators, one per operation and direction.
