@@ -7,10 +7,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use super::name::{EXPECTED_FILE, INVALID_DIR, LINT_DIR};
 use super::read::{Body, ExampleFiles, Expectation};
-use super::{
-    ExampleFileLint, ExampleFileProblem, ExampleFilesReport, EXPECTED_FILE, INVALID_DIR, LINT_DIR,
-};
+use super::report::{ExampleFileLint, ExampleFileProblem, ExampleFilesReport};
 use crate::lint::Lint;
 use crate::report::{mask_pointer, shown_pointer, ValidationError};
 use crate::validator::SpecValidator;

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{
-    ExampleFileName, ExampleFileProblem, EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, LINT_DIR,
-};
+use super::name::{ExampleFileName, EXPECTED_FILE, FILE_NAME_RULE, INVALID_DIR, LINT_DIR};
+use super::report::ExampleFileProblem;
 use crate::bounds::read_json;
 use crate::wild::{in_corpus, read_record, Grade, WILD_DIR};
 
