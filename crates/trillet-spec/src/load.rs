@@ -212,11 +212,9 @@ pub(crate) fn document_error(text: &str, pointer: &str, message: &str) -> LoadEr
 /// assert_eq!(trillet_spec::escape_pointer_segment("/v1/api/~x"), "~1v1~1api~1~0x");
 /// ```
 pub fn escape_pointer_segment(segment: &str) -> String {
-    if segment.contains(['~', '/']) {
-        segment.replace('~', "~0").replace('/', "~1")
-    } else {
-        segment.to_owned()
-    }
+    let mut escaped = String::with_capacity(segment.len());
+    push_escaped_segment(&mut escaped, segment);
+    escaped
 }
 
 /// `pointer` with one more segment, escaped (`join_pointer("/paths", "/v1/x")` is
@@ -226,18 +224,23 @@ pub(crate) fn join_pointer(pointer: &str, segment: &str) -> String {
     let mut joined = String::with_capacity(pointer.len() + 1 + segment.len());
     joined.push_str(pointer);
     joined.push('/');
-    if segment.contains(['~', '/']) {
-        for part in segment.chars() {
-            match part {
-                '~' => joined.push_str("~0"),
-                '/' => joined.push_str("~1"),
-                other => joined.push(other),
-            }
-        }
-    } else {
-        joined.push_str(segment);
-    }
+    push_escaped_segment(&mut joined, segment);
     joined
+}
+
+/// Appends `segment` to `out`, escaped as [`escape_pointer_segment`] says.
+fn push_escaped_segment(out: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
+    for character in segment.chars() {
+        match character {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            other => out.push(other),
+        }
+    }
 }
 
 /// `value.pointer(pointer)` of serde_json, without allocating two strings per segment
@@ -369,7 +372,7 @@ mod tests {
         ] {
             assert_eq!(
                 join_pointer("/paths", segment),
-                format!("/paths/{}", escape_pointer_segment(segment)),
+                format!("/paths/{}", segment.replace('~', "~0").replace('/', "~1")),
                 "{segment:?}"
             );
         }

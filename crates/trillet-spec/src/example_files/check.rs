@@ -35,10 +35,10 @@ use crate::validator::SpecValidator;
 pub struct ExampleFileCheck<'a> {
     spec: &'a SpecValidator,
     files: &'a ExampleFiles,
-    bodies: Vec<&'a Body>,
+    /// Each body, in report order, with its verdict once a thread has taken it.
+    bodies: Vec<(&'a Body, OnceLock<Verdict>)>,
     /// The index in `bodies` of the next body to take.
     next: AtomicUsize,
-    verdicts: Vec<OnceLock<Verdict>>,
 }
 
 /// What the specification says of one body.
@@ -74,14 +74,11 @@ impl SpecValidator {
     /// for threads to share; see [`ExampleFileCheck`].
     #[must_use]
     pub fn example_file_check<'a>(&'a self, files: &'a ExampleFiles) -> ExampleFileCheck<'a> {
-        let bodies: Vec<&Body> = files.bodies().collect();
-        let verdicts = bodies.iter().map(|_| OnceLock::new()).collect();
         ExampleFileCheck {
             spec: self,
             files,
-            bodies,
+            bodies: files.bodies().map(|body| (body, OnceLock::new())).collect(),
             next: AtomicUsize::new(0),
-            verdicts,
         }
     }
 }
@@ -92,8 +89,7 @@ impl ExampleFileCheck<'_> {
     pub fn help(&self) {
         loop {
             let index = self.next.fetch_add(1, Ordering::Relaxed);
-            let (Some(body), Some(verdict)) = (self.bodies.get(index), self.verdicts.get(index))
-            else {
+            let Some((body, verdict)) = self.bodies.get(index) else {
                 return;
             };
             verdict.get_or_init(|| verdict_of(self.spec, body));
@@ -105,7 +101,10 @@ impl ExampleFileCheck<'_> {
     pub fn report(self) -> ExampleFilesReport {
         self.help();
         let mut report = ExampleFilesReport::default();
-        let mut verdicts = self.verdicts.into_iter().map(OnceLock::into_inner);
+        let mut verdicts = self
+            .bodies
+            .into_iter()
+            .map(|(_, verdict)| verdict.into_inner());
         for root in &self.files.roots {
             report.problems.extend(root.problems.iter().cloned());
             let mut invalid_expected = root.invalid_expected.clone();
