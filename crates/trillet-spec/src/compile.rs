@@ -3,22 +3,23 @@
 //! Each direction's component schemas and the schemas of the document's bodies, parameters
 //! and examples ("roots") go into one JSON Schema resource per direction,
 //! `{"$defs": {"Agent": .., ":0": <root 0>, ..}}` (a root's name starts with `:`, which no
-//! component name may hold), and each validator is compiled from a bare `$ref` into it.
-//! So no root carries a copy of the components it reaches, the meta-schema check runs once
-//! over each resource instead of once per copy, and the validators are compiled on every
-//! core. When anything fails that way, [`legacy`] compiles each root with a `$defs` copy of
-//! the components it reaches, one after the other, as this crate always did: that decides
-//! whether the document loads and which error it reports, so errors do not depend on the
-//! way that is fast.
+//! component name may hold), and one validator is compiled per direction, from
+//! `{"properties": {":0": {"$ref": <root 0>}, ..}}`: a body of root `i` is validated as the
+//! property `:i` of a one-key object ([`Compiled::is_valid`]). So no root carries a copy of
+//! the components it reaches, each component is compiled once per direction instead of
+//! once per root that reaches it, the meta-schema check runs once over each resource, and
+//! the two directions are compiled on two cores. When anything fails that way, [`legacy`]
+//! compiles each root with a `$defs` copy of the components it reaches, one after the
+//! other, as this crate always did: that decides whether the document loads and which
+//! error it reports, so errors do not depend on the way that is fast.
 
 use std::collections::BTreeSet;
-use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use jsonschema::{Draft, Registry, ValidationOptions, Validator};
 use serde_json::{Map, Value};
 
 use crate::convert::Direction;
+use crate::report::{Reporter, Violation};
 
 /// The base URIs of the shared resources, by direction.
 const RESOURCES: [&str; 2] = ["urn:trillet-spec:request", "urn:trillet-spec:response"];
@@ -34,13 +35,6 @@ pub(crate) struct Root {
     pub(crate) direction: Direction,
 }
 
-/// The compiled schemas, in the order of their roots, and what their errors' schema paths
-/// point into (to look names up when reporting).
-pub(crate) struct Compiled {
-    pub(crate) validators: Vec<Validator>,
-    pub(crate) schemas: Schemas,
-}
-
 /// How [`compile`] compiles: the shared way first, or (to compare them in tests) the
 /// legacy way only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,12 +44,79 @@ pub(crate) enum Way {
     Legacy,
 }
 
-/// What the schema paths of a validator's errors point into.
-pub(crate) enum Schemas {
-    /// The shared resource of each direction.
-    Shared([Value; 2]),
-    /// Each root with its copies, as [`legacy`] compiled it.
-    Own(Vec<Value>),
+/// The compiled roots, by their index in the order of the roots, with what their errors'
+/// schema paths point into (to look names up when reporting).
+pub(crate) enum Compiled {
+    /// One validator per direction, over the shared resource of that direction.
+    Shared {
+        validators: [Validator; 2],
+        resources: [Value; 2],
+    },
+    /// Each root compiled on its own, with the schema (and copies) it was compiled from, as
+    /// [`legacy`] compiled it.
+    Own(Vec<(Validator, Value)>),
+}
+
+impl Compiled {
+    /// Whether `body` passes root `index`, a root of `direction`.
+    pub(crate) fn is_valid(&self, index: usize, direction: Direction, body: &Value) -> bool {
+        match self {
+            Compiled::Shared { validators, .. } => {
+                validators[slot(direction)].is_valid(&wrap(index, body))
+            }
+            Compiled::Own(own) => own[index].0.is_valid(body),
+        }
+    }
+
+    /// Every way `body` fails root `index`, a root of `direction`, as the reporter words it.
+    pub(crate) fn violations(
+        &self,
+        index: usize,
+        direction: Direction,
+        body: &Value,
+    ) -> Vec<Violation> {
+        match self {
+            Compiled::Shared {
+                validators,
+                resources,
+            } => {
+                let wrapped = wrap(index, body);
+                let prefix = format!("/{}", root_name(index));
+                let reporter = Reporter {
+                    schema: &resources[slot(direction)],
+                    direction,
+                    instance_prefix: &prefix,
+                };
+                reporter.violations(validators[slot(direction)].iter_errors(&wrapped))
+            }
+            Compiled::Own(own) => {
+                let (validator, schema) = &own[index];
+                let reporter = Reporter {
+                    schema,
+                    direction,
+                    instance_prefix: "",
+                };
+                reporter.violations(validator.iter_errors(body))
+            }
+        }
+    }
+
+    /// Whether the shared way compiled the roots (the legacy way did otherwise).
+    #[cfg(test)]
+    pub(crate) fn is_shared(&self) -> bool {
+        matches!(self, Compiled::Shared { .. })
+    }
+}
+
+/// The name of root `index` in its direction's resource and validator: `:<index>`.
+fn root_name(index: usize) -> String {
+    format!(":{index}")
+}
+
+/// `body` as the validator of its direction takes the bodies of root `index`:
+/// `{":<index>": body}`.
+fn wrap(index: usize, body: &Value) -> Value {
+    Value::Object(Map::from_iter([(root_name(index), body.clone())]))
 }
 
 /// Why a root could not be compiled: its pointer and the error, as the loader reports it.
@@ -76,9 +137,9 @@ pub(crate) fn options() -> ValidationOptions<'static> {
         .should_ignore_unknown_formats(true)
 }
 
-/// Where the reporter finds root `index` of a direction's resource.
-pub(crate) fn root_pointer(index: usize) -> String {
-    format!("/$defs/:{index}")
+/// Where root `index` is in its direction's resource.
+fn root_pointer(index: usize) -> String {
+    format!("/$defs/{}", root_name(index))
 }
 
 /// Whether every converted component schema of both directions passes the meta-schema:
@@ -109,16 +170,16 @@ pub(crate) fn compile(
         defs.map(|defs| Value::Object(Map::from_iter([("$defs".to_owned(), Value::Object(defs))])));
     for (index, root) in roots.iter_mut().enumerate() {
         if let Some(Value::Object(defs)) = resources[slot(root.direction)].get_mut("$defs") {
-            defs.insert(format!(":{index}"), std::mem::take(&mut root.schema));
+            defs.insert(root_name(index), std::mem::take(&mut root.schema));
         }
     }
     if let Some(validators) = (way == Way::Shared && components_meta_valid != Some(false))
         .then(|| shared(&roots, &resources, components_meta_valid.is_some()))
         .flatten()
     {
-        return Ok(Compiled {
+        return Ok(Compiled::Shared {
             validators,
-            schemas: Schemas::Shared(resources),
+            resources,
         });
     }
     let [request, response] = &resources;
@@ -131,15 +192,11 @@ pub(crate) fn compile(
     });
     for (index, root) in roots.iter_mut().enumerate() {
         root.schema = defs[slot(root.direction)]
-            .get(&format!(":{index}"))
+            .get(&root_name(index))
             .cloned()
             .unwrap_or_default();
     }
-    let (validators, schemas) = legacy(&roots, &defs)?.into_iter().unzip();
-    Ok(Compiled {
-        validators,
-        schemas: Schemas::Own(schemas),
-    })
+    Ok(Compiled::Own(legacy(&roots, &defs)?))
 }
 
 /// The fast way: `None` when the meta-schema refuses a resource or a validator does not
@@ -149,7 +206,7 @@ fn shared(
     roots: &[Root],
     resources: &[Value; 2],
     components_checked: bool,
-) -> Option<Vec<Validator>> {
+) -> Option<[Validator; 2]> {
     let registry = Registry::new()
         .add(RESOURCES[0], &resources[0])
         .ok()?
@@ -158,36 +215,28 @@ fn shared(
         .draft(Draft::Draft202012)
         .prepare()
         .ok()?;
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    // Each thread takes the next root until none is left, or one fails.
-    let work = || -> Vec<(usize, Validator)> {
-        let mut built = Vec::new();
-        while !failed.load(Ordering::Relaxed) {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(root) = roots.get(index) else {
-                break;
-            };
-            let uri = RESOURCES[slot(root.direction)];
-            let reference = Value::Object(Map::from_iter([(
-                "$ref".to_owned(),
-                Value::String(format!("{uri}#{}", root_pointer(index))),
-            )]));
-            match options().with_registry(&registry).build(&reference) {
-                Ok(validator) => built.push((index, validator)),
-                Err(_) => failed.store(true, Ordering::Relaxed),
-            }
-        }
-        built
+    // `{"properties": {":0": {"$ref": "urn:trillet-spec:request#/$defs/:0"}, ..}}`.
+    let build = |direction: Direction| -> Option<Validator> {
+        let uri = RESOURCES[slot(direction)];
+        let properties: Map<String, Value> = roots
+            .iter()
+            .enumerate()
+            .filter(|(_, root)| root.direction == direction)
+            .map(|(index, _)| {
+                let reference = format!("{uri}#{}", root_pointer(index));
+                let reference = Map::from_iter([("$ref".to_owned(), Value::String(reference))]);
+                (root_name(index), Value::Object(reference))
+            })
+            .collect();
+        let schema = Map::from_iter([("properties".to_owned(), Value::Object(properties))]);
+        options()
+            .with_registry(&registry)
+            .build(&Value::Object(schema))
+            .ok()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(roots.len() / 16 + 1);
-    let parts: Vec<Vec<(usize, Validator)>> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        // This thread checks the resources against the meta-schema meanwhile, then helps.
+    let meta_valid = || {
         let meta = jsonschema::draft202012::meta::validator();
-        let valid = if components_checked {
+        if components_checked {
             resources
                 .iter()
                 .filter_map(|resource| resource.get("$defs").and_then(Value::as_object))
@@ -196,27 +245,24 @@ fn shared(
                 .all(|(_, schema)| meta.is_valid(schema))
         } else {
             resources.iter().all(|resource| meta.is_valid(resource))
-        };
-        if !valid {
-            failed.store(true, Ordering::Relaxed);
         }
-        let mut parts = vec![work()];
-        for helper in helpers {
-            match helper.join() {
-                Ok(part) => parts.push(part),
-                Err(_) => failed.store(true, Ordering::Relaxed),
-            }
-        }
-        parts
-    });
-    if failed.load(Ordering::Relaxed) {
+    };
+    let parallel =
+        roots.len() >= 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (request, response) = if parallel {
+        // Another core compiles the request direction while this one checks the
+        // resources against the meta-schema, then compiles the response direction.
+        std::thread::scope(|scope| {
+            let request = scope.spawn(|| build(Direction::Request));
+            let response = meta_valid().then(|| build(Direction::Response)).flatten();
+            (request.join().ok().flatten(), response)
+        })
+    } else if meta_valid() {
+        (build(Direction::Request), build(Direction::Response))
+    } else {
         return None;
-    }
-    let mut slots: Vec<Option<Validator>> = (0..roots.len()).map(|_| None).collect();
-    for (index, validator) in parts.into_iter().flatten() {
-        slots[index] = Some(validator);
-    }
-    slots.into_iter().collect()
+    };
+    Some([request?, response?])
 }
 
 /// The slow way, one root after the other, each with a `$defs` copy of the components it
@@ -264,7 +310,7 @@ pub(crate) fn legacy(
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::compile::{Schemas, Way};
+    use crate::compile::Way;
     use crate::load::yaml_to_json;
     use crate::{LoadError, SpecValidator, EMBEDDED_DOCUMENT};
 
@@ -306,8 +352,8 @@ mod tests {
     fn check_same_reports(text: &str) {
         let shared = load(text, Way::Shared).expect("loads");
         let legacy = load(text, Way::Legacy).expect("loads");
-        assert!(matches!(shared.reported, Schemas::Shared(_)));
-        assert!(matches!(legacy.reported, Schemas::Own(_)));
+        assert!(shared.compiled.is_shared());
+        assert!(!legacy.compiled.is_shared());
         assert_eq!(shared.examples().len(), legacy.examples().len());
         let mut invalid = 0;
         for example in shared.examples() {
@@ -330,10 +376,7 @@ mod tests {
 
     #[test]
     fn the_embedded_document_compiles_the_shared_way() {
-        assert!(matches!(
-            SpecValidator::embedded().reported,
-            Schemas::Shared(_)
-        ));
+        assert!(SpecValidator::embedded().compiled.is_shared());
     }
 
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
@@ -344,7 +387,7 @@ mod tests {
             "{HEAD}x-top: 1\npaths:\n  /a:\n    x-item: [1]\n    post:\n      operationId: a\n      x-trillet-retry: safe\n      requestBody:\n        x-body: {{a: 1}}\n        content:\n          application/json:\n            x-media: true\n            schema:\n              $ref: '#/components/schemas/A'\n      responses: {{}}\ncomponents:\n  schemas:\n    A:\n      type: string\n      x-go-name: A\n"
         );
         let spec = load(&text, Way::Shared).expect("loads");
-        assert!(matches!(spec.reported, Schemas::Shared(_)));
+        assert!(spec.compiled.is_shared());
         assert!(spec.validate_request("a", &json!("x")).is_ok());
         assert!(spec.validate_request("a", &json!(1)).is_err());
     }
@@ -357,7 +400,7 @@ mod tests {
             "{HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: string\n      responses: {{}}\ncomponents:\n  schemas:\n    Unused:\n      type: string\n      minLength: -1\n"
         );
         let spec = load(&text, Way::Shared).expect("loads");
-        assert!(matches!(spec.reported, Schemas::Own(_)));
+        assert!(!spec.compiled.is_shared());
         assert!(spec.validate_request("a", &json!("x")).is_ok());
     }
 

@@ -614,7 +614,7 @@ impl<'d> Walker<'d> {
                 self.spec
                     .branches
                     .get(&branch.pointer)
-                    .is_none_or(|&index| self.spec.schemas[index].validator.is_valid(value))
+                    .is_none_or(|&index| self.spec.is_valid(index, value))
             })
             .cloned()
             .collect();

@@ -167,9 +167,19 @@ pub(crate) struct Reporter<'a> {
     /// The converted schema that was compiled, to look up allowed property names.
     pub(crate) schema: &'a Value,
     pub(crate) direction: Direction,
+    /// What the instance paths of the errors start with before the body's own pointer
+    /// (`/:3` when the body was validated as property `:3` of a wrapper object, see
+    /// `crate::compile::Compiled`); empty when the body was validated as it is.
+    pub(crate) instance_prefix: &'a str,
 }
 
 impl Reporter<'_> {
+    /// The pointer of the value `error` is about, in the body.
+    fn instance_pointer<'e>(&self, error: &'e jsonschema::ValidationError<'_>) -> &'e str {
+        let path = error.instance_path().as_str();
+        path.strip_prefix(self.instance_prefix).unwrap_or(path)
+    }
+
     pub(crate) fn violations<'i>(
         &self,
         errors: impl Iterator<Item = jsonschema::ValidationError<'i>>,
@@ -197,7 +207,7 @@ impl Reporter<'_> {
         null_at: Option<&str>,
         out: &mut Vec<Violation>,
     ) {
-        let raw_pointer = error.instance_path().as_str();
+        let raw_pointer = self.instance_pointer(error);
         let pointer = mask_pointer(raw_pointer);
         let instance: &Value = error.instance();
         let mut add = |expected: String| {
@@ -359,7 +369,7 @@ impl Reporter<'_> {
         out: &mut Vec<Violation>,
     ) -> bool {
         let type_error_here = |e: &jsonschema::ValidationError<'_>| {
-            e.instance_path().as_str() == pointer
+            self.instance_pointer(e) == pointer
                 && matches!(e.kind(), ValidationErrorKind::Type { .. })
         };
         let is_null_branch = |branch: &Vec<jsonschema::ValidationError<'_>>| {

@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use crate::compile::{self, slot, Root, Schemas, Way};
+use crate::compile::{self, slot, Compiled, Root, Way};
 use crate::convert::{Converter, Direction};
 use crate::examples::{Example, ExampleOutcome, ExampleTarget};
 use crate::load::{document_error, line_of_pointer, yaml_to_json, LoadError};
-use crate::report::{edit_distance, Reporter, ValidationError};
+use crate::report::{edit_distance, ValidationError};
 
 /// The OpenAPI document compiled into body validators, one per operation and direction.
 ///
@@ -19,9 +19,10 @@ use crate::report::{edit_distance, Reporter, ValidationError};
 /// only, so one validator can be shared by threads.
 pub struct SpecValidator {
     pub(crate) operations: BTreeMap<String, Operation>,
-    pub(crate) schemas: Vec<CompiledSchema>,
-    /// What the reporter reads the names a schema allows from.
-    pub(crate) reported: Schemas,
+    /// The compiled schemas ("roots"), by index.
+    pub(crate) compiled: Compiled,
+    /// The direction of each root.
+    directions: Vec<Direction>,
     examples: Vec<Example>,
     /// The YAML text, to find the line of a pointer when reporting.
     text: String,
@@ -37,15 +38,10 @@ impl std::fmt::Debug for SpecValidator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SpecValidator")
             .field("operations", &self.operations.len())
-            .field("schemas", &self.schemas.len())
+            .field("schemas", &self.directions.len())
             .field("examples", &self.examples.len())
             .finish_non_exhaustive()
     }
-}
-
-pub(crate) struct CompiledSchema {
-    pub(crate) validator: jsonschema::Validator,
-    direction: Direction,
 }
 
 #[derive(Default)]
@@ -161,17 +157,11 @@ impl SpecValidator {
             walked.components_meta_valid,
         )
         .map_err(|(pointer, message)| walked.builder.error(&pointer, &message))?;
-        let schemas = compiled
-            .validators
-            .into_iter()
-            .zip(walked.directions)
-            .map(|(validator, direction)| CompiledSchema {
-                validator,
-                direction,
-            })
-            .collect();
         let Walked {
-            builder, branches, ..
+            builder,
+            branches,
+            directions,
+            ..
         } = walked;
         let Builder {
             operations,
@@ -180,8 +170,8 @@ impl SpecValidator {
         } = builder;
         Ok(SpecValidator {
             operations,
-            schemas,
-            reported: compiled.schemas,
+            compiled,
+            directions,
             examples,
             text: text.to_owned(),
             document,
@@ -311,22 +301,20 @@ impl SpecValidator {
         })
     }
 
+    /// Whether `body` passes compiled schema `index`.
+    pub(crate) fn is_valid(&self, index: usize, body: &Value) -> bool {
+        self.compiled.is_valid(index, self.directions[index], body)
+    }
+
     pub(crate) fn check(&self, index: usize, body: &Value) -> Result<(), ValidationError> {
-        let compiled = &self.schemas[index];
-        if compiled.validator.is_valid(body) {
+        if self.is_valid(index, body) {
             return Ok(());
         }
-        let schema = match &self.reported {
-            Schemas::Shared(resources) => &resources[slot(compiled.direction)],
-            Schemas::Own(schemas) => &schemas[index],
-        };
-        let reporter = Reporter {
-            schema,
-            direction: compiled.direction,
-        };
-        Err(ValidationError::Invalid(
-            reporter.violations(compiled.validator.iter_errors(body)),
-        ))
+        Err(ValidationError::Invalid(self.compiled.violations(
+            index,
+            self.directions[index],
+            body,
+        )))
     }
 }
 
