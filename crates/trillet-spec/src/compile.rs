@@ -145,11 +145,21 @@ fn root_pointer(index: usize) -> String {
 /// Whether every converted component schema of both directions passes the meta-schema:
 /// the same as checking them inside their resource, whose `$defs` the meta-schema checks
 /// one by one as schemas.
+///
+/// Also builds the meta-schema's validator, which jsonschema builds on first use (about a
+/// millisecond) and [`compile`] needs in any case (every `build` checks its root schema
+/// with it): called on a core that is free meanwhile, this takes that off the path.
 pub(crate) fn meta_valid_components(defs: &[Map<String, Value>; 2]) -> bool {
-    let meta = jsonschema::draft202012::meta::validator();
-    defs.iter()
-        .flat_map(Map::values)
-        .all(|schema| meta.is_valid(schema))
+    let valid = defs.iter().flat_map(Map::values).all(meta_valid);
+    let _built = jsonschema::draft202012::meta::validator();
+    valid
+}
+
+/// Whether `schema` passes the 2020-12 meta-schema: [`crate::meta_check`] answers for the
+/// keywords the converter writes, the meta-schema itself when that check cannot tell.
+pub(crate) fn meta_valid(schema: &Value) -> bool {
+    crate::meta_check::is_valid(schema)
+        || jsonschema::draft202012::meta::validator().is_valid(schema)
 }
 
 /// Compiles `roots` against the converted component schemas `defs` (per direction).
@@ -234,18 +244,14 @@ fn shared(
             .build(&Value::Object(schema))
             .ok()
     };
+    // A resource `{"$defs": {..}}` passes the meta-schema when each of its schemas does.
     let meta_valid = || {
-        let meta = jsonschema::draft202012::meta::validator();
-        if components_checked {
-            resources
-                .iter()
-                .filter_map(|resource| resource.get("$defs").and_then(Value::as_object))
-                .flat_map(|defs| defs.iter())
-                .filter(|(name, _)| name.starts_with(':'))
-                .all(|(_, schema)| meta.is_valid(schema))
-        } else {
-            resources.iter().all(|resource| meta.is_valid(resource))
-        }
+        resources
+            .iter()
+            .filter_map(|resource| resource.get("$defs").and_then(Value::as_object))
+            .flat_map(|defs| defs.iter())
+            .filter(|(name, _)| !components_checked || name.starts_with(':'))
+            .all(|(_, schema)| meta_valid(schema))
     };
     let parallel =
         roots.len() >= 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);

@@ -58,6 +58,7 @@ mod examples;
 mod fast_yaml;
 mod lint;
 mod load;
+mod meta_check;
 #[doc(hidden)]
 pub mod phases;
 mod plain_yaml;
