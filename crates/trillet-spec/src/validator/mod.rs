@@ -77,18 +77,46 @@ pub const EMBEDDED_DOCUMENT: &str = include_str!("../../../../openapi/trillet.ya
 
 static EMBEDDED: OnceLock<Result<SpecValidator, LoadError>> = OnceLock::new();
 
-/// The JSON form of [`EMBEDDED_DOCUMENT`], derived by `build.rs` with the subset reader of
-/// `plain_yaml.rs`; empty when that reader gives up and the YAML is read at run time.
+/// The JSON form of [`EMBEDDED_DOCUMENT`] without its `components`, derived by `build.rs`
+/// with the subset reader of `plain_yaml.rs`; empty when that reader gives up and the YAML
+/// is read at run time.
 const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/trillet.json"));
+
+/// The `components` of [`EMBEDDED_DOCUMENT`] in JSON, the other half of the copy (empty
+/// when the document has none).
+const EMBEDDED_COMPONENTS_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/trillet.components.json"));
 
 /// The embedded document, from its JSON copy; `None` to read the YAML instead. The copy
 /// is within the limits [`SpecValidator::from_yaml_str`] checks: the subset reader that
-/// wrote it refuses anchors, aliases and deep nesting, and the size is checked here.
+/// wrote it refuses anchors, aliases and deep nesting, and the size is checked here. The
+/// two halves are parsed on two cores when there are two.
 pub(crate) fn embedded_json() -> Option<Value> {
     if EMBEDDED_JSON.is_empty() || crate::bounds::check_document_size(EMBEDDED_DOCUMENT).is_err() {
         return None;
     }
-    serde_json::from_str(EMBEDDED_JSON).ok()
+    let parse = |json: &str| (!json.is_empty()).then(|| serde_json::from_str::<Value>(json));
+    let parallel = !EMBEDDED_COMPONENTS_JSON.is_empty()
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (rest, components) = if parallel {
+        std::thread::scope(|scope| {
+            let components = scope.spawn(|| parse(EMBEDDED_COMPONENTS_JSON));
+            let rest = parse(EMBEDDED_JSON);
+            let components = components
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (rest, components)
+        })
+    } else {
+        (parse(EMBEDDED_JSON), parse(EMBEDDED_COMPONENTS_JSON))
+    };
+    let mut document = rest?.ok()?;
+    if let Some(components) = components {
+        document
+            .as_object_mut()?
+            .insert("components".to_owned(), components.ok()?);
+    }
+    Some(document)
 }
 
 const METHODS: [&str; 8] = [
