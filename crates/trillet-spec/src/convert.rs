@@ -81,18 +81,31 @@ impl<'a> Converter<'a> {
         pointer: &str,
         refs: &mut BTreeSet<String>,
     ) -> Result<Value, ConvertError> {
+        self.convert_at(node, &Place::Pointer(pointer), refs)
+    }
+
+    /// [`Converter::convert`] of the node at `place`, whose pointer is only written out
+    /// for an error.
+    fn convert_at(
+        &self,
+        node: &Value,
+        place: &Place<'_>,
+        refs: &mut BTreeSet<String>,
+    ) -> Result<Value, ConvertError> {
         let object = match node {
             Value::Object(object) => object,
             // Not OpenAPI 3.0, but unambiguous.
             Value::Bool(b) => return Ok(Value::Bool(*b)),
-            _ => return Err((pointer.to_owned(), "a schema must be an object".to_owned())),
+            _ => return Err((place.pointer(), "a schema must be an object".to_owned())),
         };
         let nullable = object.get("nullable") == Some(&Value::Bool(true));
         if let Some(reference) = object.get("$ref") {
             // OpenAPI 3.0 ignores the siblings of `$ref`; `nullable` is honoured because
             // writers mean it.
-            let name = self.component_name(reference, pointer)?;
-            refs.insert(name.to_owned());
+            let name = self.component_name(reference, place)?;
+            if !refs.contains(name) {
+                refs.insert(name.to_owned());
+            }
             let converted = Value::Object(Map::from_iter([(
                 "$ref".to_owned(),
                 Value::String(format!("{DEFS_PREFIX}{}", escape_pointer_segment(name))),
@@ -112,7 +125,8 @@ impl<'a> Converter<'a> {
         let null_inside = nullable && !composed;
         let mut out = Map::new();
         for (key, value) in object {
-            let at = || format!("{pointer}/{}", escape_pointer_segment(key));
+            let here = Place::Key(place, key);
+            let at = || here.pointer();
             match key.as_str() {
                 "type" => {
                     let mut types = match value {
@@ -150,8 +164,7 @@ impl<'a> Converter<'a> {
                             // Rejected if sent; `crate::report` words the error.
                             Value::Bool(false)
                         } else {
-                            let here = format!("{}/{}", at(), escape_pointer_segment(name));
-                            self.convert(property, &here, refs)?
+                            self.convert_at(property, &Place::Key(&here, name), refs)?
                         };
                         converted.insert(name.clone(), schema);
                     }
@@ -177,12 +190,12 @@ impl<'a> Converter<'a> {
                     }
                 }
                 "items" | "not" => {
-                    out.insert(key.clone(), self.convert(value, &at(), refs)?);
+                    out.insert(key.clone(), self.convert_at(value, &here, refs)?);
                 }
                 "additionalProperties" => {
                     let converted = match value {
                         Value::Bool(b) => Value::Bool(*b),
-                        schema => self.convert(schema, &at(), refs)?,
+                        schema => self.convert_at(schema, &here, refs)?,
                     };
                     out.insert(key.clone(), converted);
                 }
@@ -192,7 +205,7 @@ impl<'a> Converter<'a> {
                     };
                     let mut converted = Vec::with_capacity(branches.len());
                     for (i, branch) in branches.iter().enumerate() {
-                        converted.push(self.convert(branch, &format!("{}/{i}", at()), refs)?);
+                        converted.push(self.convert_at(branch, &Place::Index(&here, i), refs)?);
                     }
                     out.insert(key.clone(), Value::Array(converted));
                 }
@@ -253,9 +266,9 @@ impl<'a> Converter<'a> {
     fn component_name<'v>(
         &self,
         reference: &'v Value,
-        pointer: &str,
+        place: &Place<'_>,
     ) -> Result<&'v str, ConvertError> {
-        let at = || format!("{pointer}/$ref");
+        let at = || Place::Key(place, "$ref").pointer();
         let reference = reference
             .as_str()
             .ok_or_else(|| (at(), "`$ref` must be a string".to_owned()))?;
@@ -281,6 +294,41 @@ impl<'a> Converter<'a> {
             ));
         }
         Ok(name)
+    }
+}
+
+/// Where a node is, written out as a JSON pointer only when an error names it.
+enum Place<'p> {
+    /// A node whose pointer is known.
+    Pointer(&'p str),
+    /// The value of `key` in the object at the place.
+    Key(&'p Place<'p>, &'p str),
+    /// Item `index` of the list at the place.
+    Index(&'p Place<'p>, usize),
+}
+
+impl Place<'_> {
+    /// The JSON pointer of the place.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        self.write(&mut pointer);
+        pointer
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Place::Pointer(pointer) => out.push_str(pointer),
+            Place::Key(parent, key) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&escape_pointer_segment(key));
+            }
+            Place::Index(parent, index) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+        }
     }
 }
 
@@ -345,6 +393,35 @@ mod tests {
             json!({"type": "string", "example": "x", "x-go-name": "X", "description": "d", "deprecated": true}),
             json!({"type": "string"}),
         );
+    }
+
+    #[test]
+    fn errors_name_the_pointer_of_the_node() {
+        let document = json!({"components": {"schemas": {"Pet": {"type": "object"}}}});
+        let converter = Converter::new(&document, Direction::Request);
+        let cases = [
+            (
+                json!({"properties": {"a/b": {"items": {"allOf": [{}, 5]}}}}),
+                "/components/schemas/X/properties/a~1b/items/allOf/1",
+                "a schema must be an object",
+            ),
+            (
+                json!({"additionalProperties": {"type": 1}}),
+                "/components/schemas/X/additionalProperties/type",
+                "`type` must be a string",
+            ),
+            (
+                json!({"not": {"$ref": "#/components/schemas/Cat"}}),
+                "/components/schemas/X/not/$ref",
+                "`$ref` \"#/components/schemas/Cat\" names no schema in #/components/schemas",
+            ),
+        ];
+        for (schema, pointer, message) in cases {
+            let error = converter
+                .convert(&schema, "/components/schemas/X", &mut BTreeSet::new())
+                .expect_err("refused");
+            assert_eq!(error, (pointer.to_owned(), message.to_owned()));
+        }
     }
 
     #[test]
