@@ -13,7 +13,7 @@
 //! other, as this crate always did: that decides whether the document loads and which
 //! error it reports, so errors do not depend on the way that is fast.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use jsonschema::{Draft, Registry, ValidationOptions, Validator};
 use serde_json::{Map, Value};
@@ -28,8 +28,8 @@ const RESOURCES: [&str; 2] = ["urn:trillet-spec:request", "urn:trillet-spec:resp
 pub(crate) struct Root {
     /// The converted schema; component `$ref`s point at `#/$defs/<name>`.
     pub(crate) schema: Value,
-    /// The component schemas it reaches, directly or not.
-    pub(crate) reached: BTreeSet<String>,
+    /// The component schemas it names directly (see [`reached`] for the others).
+    pub(crate) refs: BTreeSet<String>,
     /// Where it is in the document, for errors.
     pub(crate) pointer: String,
     pub(crate) direction: Direction,
@@ -119,6 +119,22 @@ fn wrap(index: usize, body: &Value) -> Value {
     Value::Object(Map::from_iter([(root_name(index), body.clone())]))
 }
 
+/// The component schemas each component schema names directly, per direction.
+pub(crate) type References = [HashMap<String, BTreeSet<String>>; 2];
+
+/// The component schemas `root` reaches, directly or not.
+fn reached(root: &Root, references: &References) -> BTreeSet<String> {
+    let graph = &references[slot(root.direction)];
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<&String> = root.refs.iter().collect();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            pending.extend(graph.get(name).into_iter().flatten());
+        }
+    }
+    reached
+}
+
 /// Why a root could not be compiled: its pointer and the error, as the loader reports it.
 pub(crate) type CompileError = (String, String);
 
@@ -172,6 +188,7 @@ pub(crate) fn meta_valid(schema: &Value) -> bool {
 pub(crate) fn compile(
     mut roots: Vec<Root>,
     defs: [Map<String, Value>; 2],
+    references: &References,
     way: Way,
     components_meta_valid: Option<bool>,
 ) -> Result<Compiled, CompileError> {
@@ -206,7 +223,7 @@ pub(crate) fn compile(
             .cloned()
             .unwrap_or_default();
     }
-    Ok(Compiled::Own(legacy(&roots, &defs)?))
+    Ok(Compiled::Own(legacy(&roots, &defs, references)?))
 }
 
 /// The fast way: `None` when the meta-schema refuses a resource or a validator does not
@@ -280,6 +297,7 @@ fn shared(
 pub(crate) fn legacy(
     roots: &[Root],
     defs: &[Map<String, Value>; 2],
+    references: &References,
 ) -> Result<Vec<(Validator, Value)>, CompileError> {
     let options = options();
     roots
@@ -289,9 +307,9 @@ pub(crate) fn legacy(
                 Value::Object(object) => object.clone(),
                 other => Map::from_iter([("allOf".to_owned(), Value::Array(vec![other.clone()]))]),
             };
-            if !root.reached.is_empty() {
-                let copies: Map<String, Value> = root
-                    .reached
+            let reached = reached(root, references);
+            if !reached.is_empty() {
+                let copies: Map<String, Value> = reached
                     .iter()
                     .filter_map(|name| {
                         Some((name.clone(), defs[slot(root.direction)].get(name)?.clone()))

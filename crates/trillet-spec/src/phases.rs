@@ -43,11 +43,17 @@ pub fn compile(converted: &Converted<'_>) -> Result<usize, (String, String)> {
         .iter()
         .map(|root| Root {
             schema: root.schema.clone(),
-            reached: root.reached.clone(),
+            refs: root.refs.clone(),
             pointer: root.pointer.clone(),
             direction: root.direction,
         })
         .collect();
-    compile::compile(roots, builder.defs.clone(), compile::Way::Shared, None)
+    compile::compile(
+        roots,
+        builder.defs.clone(),
+        &builder.refs,
+        compile::Way::Shared,
+        None,
+    )
         .map(|_| builder.roots.len())
 }

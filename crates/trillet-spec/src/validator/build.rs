@@ -92,7 +92,7 @@ impl<'d> Walked<'d> {
             Err(error) => {
                 // The schemas met before the problem were compiled before it, one by one,
                 // so a schema that does not compile is the first problem.
-                if let Err((pointer, message)) = compile::legacy(&builder.roots, &builder.defs) {
+                if let Err((pointer, message)) = compile::legacy(&builder.roots, &builder.defs, &builder.refs) {
                     return Err(builder.error(&pointer, &message));
                 }
                 return Err(error);
@@ -117,7 +117,7 @@ pub(crate) struct Builder<'d> {
     /// Converted `components/schemas`, per direction.
     pub(crate) defs: [Map<String, Value>; 2],
     /// Component schemas each component schema refers to directly, per direction.
-    pub(crate) refs: [HashMap<String, BTreeSet<String>>; 2],
+    pub(crate) refs: compile::References,
     /// Component schemas reached from operations, per direction.
     pub(crate) used: [BTreeSet<String>; 2],
     pub(crate) cache: HashMap<(String, Direction), usize>,
@@ -455,7 +455,12 @@ impl<'d> Builder<'d> {
     /// (`<schema>/oneOf/1`; through a `$ref`, the pointer of its target's branch).
     pub(crate) fn branch_validators(&mut self) -> Result<HashMap<String, usize>, LoadError> {
         let document = self.document;
-        let mut pending: Vec<String> = self
+        // Each schema with its pointer; a pointer is looked up from the document's root
+        // only where the walk starts and where a `$ref` leads.
+        let lookup = |pointer: String| -> Option<(String, &'d Value)> {
+            crate::load::pointer(document, &pointer).map(|node| (pointer, node))
+        };
+        let mut pending: Vec<(String, &'d Value)> = self
             .operations
             .values()
             .filter_map(|operation| match &operation.request {
@@ -465,37 +470,43 @@ impl<'d> Builder<'d> {
                 }) => Some(schema.clone()),
                 _ => None,
             })
+            .filter_map(lookup)
             .collect();
         pending.extend(
             self.examples
                 .iter()
                 .filter(|example| crate::lint::is_linted(&example.target))
-                .filter_map(|example| example.schema.clone()),
+                .filter_map(|example| example.schema.clone())
+                .filter_map(lookup),
         );
         let mut seen = HashSet::new();
         let mut branches = HashMap::new();
-        while let Some(pointer) = pending.pop() {
+        while let Some((pointer, node)) = pending.pop() {
+            let Value::Object(schema) = node else {
+                continue;
+            };
             if !seen.insert(pointer.clone()) {
                 continue;
             }
-            let Some(Value::Object(schema)) = crate::load::pointer(document, &pointer) else {
-                continue;
-            };
             if let Some(target) = schema
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
             {
-                pending.push(target.to_owned());
+                pending.extend(lookup(target.to_owned()));
                 continue;
             }
             if let Some(Value::Object(properties)) = schema.get("properties") {
                 let at = join_pointer(&pointer, "properties");
-                pending.extend(properties.keys().map(|name| join_pointer(&at, name)));
+                pending.extend(
+                    properties
+                        .iter()
+                        .map(|(name, property)| (join_pointer(&at, name), property)),
+                );
             }
             for key in ["items", "additionalProperties"] {
-                if schema.get(key).is_some_and(Value::is_object) {
-                    pending.push(join_pointer(&pointer, key));
+                if let Some(child) = schema.get(key).filter(|child| child.is_object()) {
+                    pending.push((join_pointer(&pointer, key), child));
                 }
             }
             for key in ["allOf", "oneOf", "anyOf"] {
@@ -508,7 +519,7 @@ impl<'d> Builder<'d> {
                         let index = self.compile(branch, &at, Direction::Request)?;
                         branches.insert(at.clone(), index);
                     }
-                    pending.push(at);
+                    pending.push((at, branch));
                 }
             }
         }
@@ -547,20 +558,19 @@ impl<'d> Builder<'d> {
             .convert(schema, pointer, &mut refs)
             .map_err(|(at, message)| self.error(&at, &message))?;
 
-        // Only the component schemas this one reaches go into its `$defs`.
-        let mut reached = BTreeSet::new();
-        let mut pending: Vec<String> = refs.into_iter().collect();
+        // `used` holds everything the names in it reach, so the walk stops at them.
+        let used = &mut self.used[slot(direction)];
+        let graph = &self.refs[slot(direction)];
+        let mut pending: Vec<&String> = refs.iter().collect();
         while let Some(name) = pending.pop() {
-            if reached.insert(name.clone()) {
-                if let Some(next) = self.refs[slot(direction)].get(&name) {
-                    pending.extend(next.iter().cloned());
-                }
+            if !used.contains(name) {
+                pending.extend(graph.get(name).into_iter().flatten());
+                used.insert(name.clone());
             }
         }
-        self.used[slot(direction)].extend(reached.iter().cloned());
         self.roots.push(Root {
             schema: converted,
-            reached,
+            refs,
             pointer: pointer.to_owned(),
             direction,
         });

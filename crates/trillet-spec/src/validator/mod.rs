@@ -181,6 +181,7 @@ impl SpecValidator {
         let compiled = compile::compile(
             std::mem::take(&mut walked.builder.roots),
             std::mem::take(&mut walked.builder.defs),
+            &walked.builder.refs,
             way,
             walked.components_meta_valid,
         )
