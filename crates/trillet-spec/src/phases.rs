@@ -55,5 +55,5 @@ pub fn compile(converted: &Converted<'_>) -> Result<usize, (String, String)> {
         compile::Way::Shared,
         None,
     )
-        .map(|_| builder.roots.len())
+    .map(|_| builder.roots.len())
 }

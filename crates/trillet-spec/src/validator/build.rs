@@ -92,7 +92,9 @@ impl<'d> Walked<'d> {
             Err(error) => {
                 // The schemas met before the problem were compiled before it, one by one,
                 // so a schema that does not compile is the first problem.
-                if let Err((pointer, message)) = compile::legacy(&builder.roots, &builder.defs, &builder.refs) {
+                if let Err((pointer, message)) =
+                    compile::legacy(&builder.roots, &builder.defs, &builder.refs)
+                {
                     return Err(builder.error(&pointer, &message));
                 }
                 return Err(error);
