@@ -74,13 +74,33 @@ pub(crate) struct Walked<'d> {
 impl<'d> Walked<'d> {
     pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
         let mut builder = Builder::new(text, document)?;
-        // The walk does not read the converted components, so a second core checks them
-        // against the meta-schema meanwhile (the largest part of that check).
-        let defs = std::mem::take(&mut builder.defs);
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        // Walking the operations does not need the converted components, so another core
+        // converts them meanwhile; a problem in the components is reported first, as when
+        // they were converted before the walk.
+        let (components, operations) = if parallel {
+            std::thread::scope(|scope| {
+                let components = scope.spawn(|| convert_components(text, document, false));
+                let operations = builder.operations();
+                let components = components
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (components, operations)
+            })
+        } else {
+            let components = convert_components(text, document, false)?;
+            (Ok(components), builder.operations())
+        };
+        let (defs, refs) = components?;
+        builder.defs = defs;
+        builder.refs = refs;
+        builder.close_used();
+        // The rest of the walk does not read the converted components either, so a second
+        // core checks them against the meta-schema meanwhile.
+        let defs = std::mem::take(&mut builder.defs);
         let (walked, components_meta_valid) = std::thread::scope(|scope| {
             let check = parallel.then(|| scope.spawn(|| compile::meta_valid_components(&defs)));
-            let walked = builder.operations().and_then(|()| {
+            let walked = operations.and_then(|()| {
                 builder.component_schema_examples()?;
                 builder.branch_validators()
             });
@@ -130,6 +150,10 @@ pub(crate) struct Builder<'d> {
     pub(crate) operation_pointers: HashMap<String, String>,
     pub(crate) examples: Vec<Example>,
     pub(crate) seen_examples: HashSet<(String, Option<Direction>)>,
+    /// Whether `used` holds what the roots so far reach: not while the operations are
+    /// walked beside the conversion of the components (whose references it needs), but
+    /// from [`Builder::close_used`] on.
+    pub(crate) used_closed: bool,
 }
 
 /// Media types validated as JSON: JSON itself, `+json` types, and form bodies (their
@@ -147,6 +171,64 @@ fn is_json_like(media_type: &str, direction: Direction) -> bool {
             && (essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded")
 }
 
+/// The converted `components/schemas` of `document` and the components each names, per
+/// direction: both directions on two cores when `parallel`. The request direction's first
+/// problem is reported first, as when one converted after the other.
+fn convert_components(
+    text: &str,
+    document: &Value,
+    parallel: bool,
+) -> Result<([Map<String, Value>; 2], compile::References), LoadError> {
+    let mut defs = [Map::new(), Map::new()];
+    let mut references = [HashMap::new(), HashMap::new()];
+    let Some(components) = document.pointer("/components/schemas") else {
+        return Ok((defs, references));
+    };
+    let components = components
+        .as_object()
+        .ok_or_else(|| document_error(text, "/components/schemas", "must be a mapping"))?;
+    type Converted = (Map<String, Value>, HashMap<String, BTreeSet<String>>);
+    let convert_all = |direction: Direction| -> Result<Converted, (String, String)> {
+        let converter = Converter::new(document, direction);
+        let mut defs = Map::new();
+        let mut all_refs = HashMap::with_capacity(components.len());
+        for (name, schema) in components {
+            let mut refs = BTreeSet::new();
+            let converted = converter.convert(
+                schema,
+                &join_pointer("/components/schemas", name),
+                &mut refs,
+            )?;
+            defs.insert(name.clone(), converted);
+            all_refs.insert(name.clone(), refs);
+        }
+        Ok((defs, all_refs))
+    };
+    let (request, response) = if parallel && components.len() > 1 {
+        std::thread::scope(|scope| {
+            let response = scope.spawn(|| convert_all(Direction::Response));
+            let request = convert_all(Direction::Request);
+            let response = response
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (request, response)
+        })
+    } else {
+        let request = convert_all(Direction::Request);
+        (request, convert_all(Direction::Response))
+    };
+    for (direction, converted) in [
+        (Direction::Request, request),
+        (Direction::Response, response),
+    ] {
+        let (converted, refs) =
+            converted.map_err(|(pointer, message)| document_error(text, &pointer, &message))?;
+        defs[slot(direction)] = converted;
+        references[slot(direction)] = refs;
+    }
+    Ok((defs, references))
+}
+
 impl<'d> Builder<'d> {
     pub(crate) fn new(text: &'d str, document: &'d Value) -> Result<Self, LoadError> {
         let version = document
@@ -160,7 +242,7 @@ impl<'d> Builder<'d> {
                 &format!("only OpenAPI 3.0.x documents are supported, this one says {version:?}"),
             ));
         }
-        let mut builder = Builder {
+        Ok(Builder {
             text,
             document,
             converters: [
@@ -176,56 +258,8 @@ impl<'d> Builder<'d> {
             operation_pointers: HashMap::new(),
             examples: Vec::new(),
             seen_examples: HashSet::new(),
-        };
-        if let Some(components) = document.pointer("/components/schemas") {
-            let components = components
-                .as_object()
-                .ok_or_else(|| builder.error("/components/schemas", "must be a mapping"))?;
-            // Both directions at once when there are two cores; the request direction's
-            // first problem is reported first, as when one converted after the other.
-            type Converted = (Map<String, Value>, HashMap<String, BTreeSet<String>>);
-            let convert_all = |converter: &Converter<'d>| -> Result<Converted, (String, String)> {
-                let mut defs = Map::new();
-                let mut all_refs = HashMap::with_capacity(components.len());
-                for (name, schema) in components {
-                    let mut refs = BTreeSet::new();
-                    let converted = converter.convert(
-                        schema,
-                        &join_pointer("/components/schemas", name),
-                        &mut refs,
-                    )?;
-                    defs.insert(name.clone(), converted);
-                    all_refs.insert(name.clone(), refs);
-                }
-                Ok((defs, all_refs))
-            };
-            let [request, response] = &builder.converters;
-            let parallel = components.len() > 1
-                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-            let (request, response) = if parallel {
-                std::thread::scope(|scope| {
-                    let response = scope.spawn(|| convert_all(response));
-                    let request = convert_all(request);
-                    let response = response
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    (request, response)
-                })
-            } else {
-                let request = convert_all(request);
-                (request, convert_all(response))
-            };
-            for (direction, converted) in [
-                (Direction::Request, request),
-                (Direction::Response, response),
-            ] {
-                let (defs, refs) =
-                    converted.map_err(|(pointer, message)| builder.error(&pointer, &message))?;
-                builder.defs[slot(direction)] = defs;
-                builder.refs[slot(direction)] = refs;
-            }
-        }
-        Ok(builder)
+            used_closed: false,
+        })
     }
 
     pub(crate) fn error(&self, pointer: &str, message: &str) -> LoadError {
@@ -528,6 +562,31 @@ impl<'d> Builder<'d> {
         Ok(branches)
     }
 
+    /// Adds to `used` the components `refs` name and everything they reach. `used` holds
+    /// everything the names in it reach, so the search stops at them.
+    fn mark_used(&mut self, direction: Direction, refs: &BTreeSet<String>) {
+        let used = &mut self.used[slot(direction)];
+        let graph = &self.refs[slot(direction)];
+        let mut pending: Vec<&String> = refs.iter().collect();
+        while let Some(name) = pending.pop() {
+            if !used.contains(name) {
+                pending.extend(graph.get(name).into_iter().flatten());
+                used.insert(name.clone());
+            }
+        }
+    }
+
+    /// Fills `used` with what the roots met so far reach, once the components' references
+    /// are known; from then on [`Builder::compile`] keeps it up to date.
+    pub(crate) fn close_used(&mut self) {
+        let roots = std::mem::take(&mut self.roots);
+        for root in &roots {
+            self.mark_used(root.direction, &root.refs);
+        }
+        self.roots = roots;
+        self.used_closed = true;
+    }
+
     /// Converts the schema at `pointer` for `direction`, once, for [`compile::compile`].
     pub(crate) fn compile(
         &mut self,
@@ -560,15 +619,8 @@ impl<'d> Builder<'d> {
             .convert(schema, pointer, &mut refs)
             .map_err(|(at, message)| self.error(&at, &message))?;
 
-        // `used` holds everything the names in it reach, so the walk stops at them.
-        let used = &mut self.used[slot(direction)];
-        let graph = &self.refs[slot(direction)];
-        let mut pending: Vec<&String> = refs.iter().collect();
-        while let Some(name) = pending.pop() {
-            if !used.contains(name) {
-                pending.extend(graph.get(name).into_iter().flatten());
-                used.insert(name.clone());
-            }
+        if self.used_closed {
+            self.mark_used(direction, &refs);
         }
         self.roots.push(Root {
             schema: converted,
