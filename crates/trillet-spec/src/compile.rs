@@ -161,14 +161,22 @@ fn root_pointer(index: usize) -> String {
 /// Whether every converted component schema of both directions passes the meta-schema:
 /// the same as checking them inside their resource, whose `$defs` the meta-schema checks
 /// one by one as schemas.
-///
-/// Also builds the meta-schema's validator, which jsonschema builds on first use (about a
-/// millisecond) and [`compile`] needs in any case (every `build` checks its root schema
-/// with it): called on a core that is free meanwhile, this takes that off the path.
 pub(crate) fn meta_valid_components(defs: &[Map<String, Value>; 2]) -> bool {
-    let valid = defs.iter().flat_map(Map::values).all(meta_valid);
-    let _built = jsonschema::draft202012::meta::validator();
-    valid
+    defs.iter().flat_map(Map::values).all(meta_valid)
+}
+
+/// Starts building the meta-schema's validator on a thread of its own, once per process,
+/// when there is more than one core. jsonschema builds it on first use (about a
+/// millisecond) and [`compile`] needs it in any case (every `build` checks its root schema
+/// with it); built meanwhile, it fills the moments a core waits for the other, and the
+/// first `build` waits for it only if it is not done yet.
+pub(crate) fn prepare_meta_schema() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            std::thread::spawn(|| drop(jsonschema::draft202012::meta::validator()));
+        }
+    });
 }
 
 /// Whether `schema` passes the 2020-12 meta-schema: [`crate::meta_check`] answers for the

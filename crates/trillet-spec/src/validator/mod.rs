@@ -177,6 +177,7 @@ impl SpecValidator {
         document: Value,
         way: Way,
     ) -> Result<SpecValidator, LoadError> {
+        compile::prepare_meta_schema();
         let mut walked = Walked::new(text, &document)?;
         let compiled = compile::compile(
             std::mem::take(&mut walked.builder.roots),
