@@ -242,17 +242,16 @@ fn shared(
     resources: &[Value; 2],
     components_checked: bool,
 ) -> Option<[Validator; 2]> {
-    let registry = Registry::new()
-        .add(RESOURCES[0], &resources[0])
-        .ok()?
-        .add(RESOURCES[1], &resources[1])
-        .ok()?
-        .draft(Draft::Draft202012)
-        .prepare()
-        .ok()?;
-    // `{"properties": {":0": {"$ref": "urn:trillet-spec:request#/$defs/:0"}, ..}}`.
+    // `{"properties": {":0": {"$ref": "urn:trillet-spec:request#/$defs/:0"}, ..}}`, over
+    // a registry of that direction's resource alone (no resource refers to the other).
     let build = |direction: Direction| -> Option<Validator> {
         let uri = RESOURCES[slot(direction)];
+        let registry = Registry::new()
+            .add(uri, &resources[slot(direction)])
+            .ok()?
+            .draft(Draft::Draft202012)
+            .prepare()
+            .ok()?;
         let properties: Map<String, Value> = roots
             .iter()
             .enumerate()
