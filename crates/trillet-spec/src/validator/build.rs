@@ -66,8 +66,8 @@ pub(crate) struct Walked<'d> {
     pub(crate) branches: HashMap<String, usize>,
     /// The direction of each root schema.
     pub(crate) directions: Vec<Direction>,
-    /// Whether the converted component schemas passed the meta-schema, checked on a
-    /// second core while the operations were walked (`None`: not checked yet).
+    /// Whether the converted component schemas passed the meta-schema, checked after the
+    /// walk (`None`: not checked yet).
     pub(crate) components_meta_valid: Option<bool>,
 }
 
@@ -95,18 +95,14 @@ impl<'d> Walked<'d> {
         builder.defs = defs;
         builder.refs = refs;
         builder.close_used();
-        // The rest of the walk does not read the converted components either, so a second
-        // core checks them against the meta-schema meanwhile.
-        let defs = std::mem::take(&mut builder.defs);
-        let (walked, components_meta_valid) = std::thread::scope(|scope| {
-            let check = parallel.then(|| scope.spawn(|| compile::meta_valid_components(&defs)));
-            let walked = operations.and_then(|()| {
-                builder.component_schema_examples()?;
-                builder.branch_validators()
-            });
-            (walked, check.map(|check| check.join().unwrap_or(false)))
+        let walked = operations.and_then(|()| {
+            builder.component_schema_examples()?;
+            builder.branch_validators()
         });
-        builder.defs = defs;
+        // Cheap (`crate::meta_check` answers for what the converter writes), so on this
+        // core: a thread of its own cost more than it saved.
+        let components_meta_valid =
+            walked.is_ok().then(|| compile::meta_valid_components(&builder.defs));
         let branches = match walked {
             Ok(branches) => branches,
             Err(error) => {
