@@ -174,7 +174,9 @@ pub(crate) fn prepare_meta_schema() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
-            std::thread::spawn(|| drop(jsonschema::draft202012::meta::validator()));
+            // No thread (a limit of the system) only means the first `build` builds it.
+            let builder = std::thread::Builder::new().name("meta-schema".to_owned());
+            let _started = builder.spawn(|| drop(jsonschema::draft202012::meta::validator()));
         }
     });
 }

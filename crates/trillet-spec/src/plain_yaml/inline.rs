@@ -115,7 +115,11 @@ pub(super) enum QuotedEnd<'a> {
 /// Appends to `out` what one line's `segment` of a quoted scalar holds (the text after the
 /// opening quote, or a continuation line without its indentation), escapes resolved in a
 /// double-quoted one; trailing spaces before a line break are dropped, as YAML folds.
-pub(super) fn quoted_segment<'a>(segment: &'a str, double: bool, out: &mut String) -> Option<QuotedEnd<'a>> {
+pub(super) fn quoted_segment<'a>(
+    segment: &'a str,
+    double: bool,
+    out: &mut String,
+) -> Option<QuotedEnd<'a>> {
     let bytes = segment.as_bytes();
     let special = |b: &u8| {
         if double {

@@ -80,7 +80,7 @@ impl<'d> Walked<'d> {
         // they were converted before the walk.
         let (components, operations) = if parallel {
             std::thread::scope(|scope| {
-                let components = scope.spawn(|| convert_components(text, document, false));
+                let components = scope.spawn(|| convert_components(text, document));
                 let operations = builder.operations();
                 let components = components
                     .join()
@@ -88,7 +88,7 @@ impl<'d> Walked<'d> {
                 (components, operations)
             })
         } else {
-            let components = convert_components(text, document, false)?;
+            let components = convert_components(text, document)?;
             (Ok(components), builder.operations())
         };
         let (defs, refs) = components?;
@@ -101,8 +101,9 @@ impl<'d> Walked<'d> {
         });
         // Cheap (`crate::meta_check` answers for what the converter writes), so on this
         // core: a thread of its own cost more than it saved.
-        let components_meta_valid =
-            walked.is_ok().then(|| compile::meta_valid_components(&builder.defs));
+        let components_meta_valid = walked
+            .is_ok()
+            .then(|| compile::meta_valid_components(&builder.defs));
         let branches = match walked {
             Ok(branches) => branches,
             Err(error) => {
@@ -168,12 +169,10 @@ fn is_json_like(media_type: &str, direction: Direction) -> bool {
 }
 
 /// The converted `components/schemas` of `document` and the components each names, per
-/// direction: both directions on two cores when `parallel`. The request direction's first
-/// problem is reported first, as when one converted after the other.
+/// direction, the request direction first (its first problem is the one reported).
 fn convert_components(
     text: &str,
     document: &Value,
-    parallel: bool,
 ) -> Result<([Map<String, Value>; 2], compile::References), LoadError> {
     let mut defs = [Map::new(), Map::new()];
     let mut references = [HashMap::new(), HashMap::new()];
@@ -200,25 +199,9 @@ fn convert_components(
         }
         Ok((defs, all_refs))
     };
-    let (request, response) = if parallel && components.len() > 1 {
-        std::thread::scope(|scope| {
-            let response = scope.spawn(|| convert_all(Direction::Response));
-            let request = convert_all(Direction::Request);
-            let response = response
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (request, response)
-        })
-    } else {
-        let request = convert_all(Direction::Request);
-        (request, convert_all(Direction::Response))
-    };
-    for (direction, converted) in [
-        (Direction::Request, request),
-        (Direction::Response, response),
-    ] {
-        let (converted, refs) =
-            converted.map_err(|(pointer, message)| document_error(text, &pointer, &message))?;
+    for direction in [Direction::Request, Direction::Response] {
+        let (converted, refs) = convert_all(direction)
+            .map_err(|(pointer, message)| document_error(text, &pointer, &message))?;
         defs[slot(direction)] = converted;
         references[slot(direction)] = refs;
     }
