@@ -60,9 +60,10 @@ thread_local! {
 /// The global allocator of `xtask` (see the module documentation).
 pub struct Allocator;
 
-/// Takes a block of `bytes` from mimalloc and serves small allocations from it from now
-/// on, on every thread. Returns false (and changes nothing) when it was called before or
-/// mimalloc has no such block; allocation goes on as before then.
+/// Takes a block of `bytes` ([`os_block`]) and serves allocations from it from now on,
+/// on every thread. Returns false (and changes nothing) when it was called before, `bytes`
+/// is less than a chunk, or no such block is to be had; allocation goes on with mimalloc
+/// then.
 pub fn start(bytes: usize) -> bool {
     let Ok(layout) = Layout::from_size_align(bytes, BLOCK_ALIGN) else {
         return false;

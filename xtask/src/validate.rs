@@ -164,7 +164,7 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// The block `validate` allocates its small blocks from, never freeing them
+/// The block `validate` allocates from, never freeing what it hands out
 /// (`crate::arena`): today's document takes about 11 MB of it; a document many times its
 /// size uses it up and goes on with mimalloc. Pages of it that are never used are never
 /// touched.

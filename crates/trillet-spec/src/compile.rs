@@ -122,16 +122,27 @@ fn wrap(index: usize, body: &Value) -> Value {
 /// The component schemas each component schema names directly, per direction.
 pub(crate) type References = [HashMap<String, BTreeSet<String>>; 2];
 
-/// The component schemas `root` reaches, directly or not.
-fn reached(root: &Root, references: &References) -> BTreeSet<String> {
-    let graph = &references[slot(root.direction)];
-    let mut reached = BTreeSet::new();
-    let mut pending: Vec<&String> = root.refs.iter().collect();
+/// Adds to `into` the component schemas `names` and everything they reach through
+/// `graph` (one direction of [`References`]). The search stops at names `into` holds
+/// already, so `into` must hold everything its names reach (as it does when it only ever
+/// grows through this function).
+pub(crate) fn reach(
+    graph: &HashMap<String, BTreeSet<String>>,
+    names: &BTreeSet<String>,
+    into: &mut BTreeSet<String>,
+) {
+    let mut pending: Vec<&String> = names.iter().collect();
     while let Some(name) = pending.pop() {
-        if reached.insert(name.clone()) {
+        if into.insert(name.clone()) {
             pending.extend(graph.get(name).into_iter().flatten());
         }
     }
+}
+
+/// The component schemas `root` reaches, directly or not.
+fn reached(root: &Root, references: &References) -> BTreeSet<String> {
+    let mut reached = BTreeSet::new();
+    reach(&references[slot(root.direction)], &root.refs, &mut reached);
     reached
 }
 
@@ -271,7 +282,7 @@ fn shared(
             .ok()
     };
     // A resource `{"$defs": {..}}` passes the meta-schema when each of its schemas does.
-    let meta_valid = || {
+    let resources_valid = || {
         resources
             .iter()
             .filter_map(|resource| resource.get("$defs").and_then(Value::as_object))
@@ -286,10 +297,12 @@ fn shared(
         // resources against the meta-schema, then compiles the response direction.
         std::thread::scope(|scope| {
             let request = scope.spawn(|| build(Direction::Request));
-            let response = meta_valid().then(|| build(Direction::Response)).flatten();
+            let response = resources_valid()
+                .then(|| build(Direction::Response))
+                .flatten();
             (request.join().ok().flatten(), response)
         })
-    } else if meta_valid() {
+    } else if resources_valid() {
         (build(Direction::Request), build(Direction::Response))
     } else {
         return None;

@@ -541,28 +541,13 @@ impl<'d> Builder<'d> {
         Ok(branches)
     }
 
-    /// Adds to `used` the components `refs` name and everything they reach. `used` holds
-    /// everything the names in it reach, so the search stops at them.
-    fn mark_used(&mut self, direction: Direction, refs: &BTreeSet<String>) {
-        let used = &mut self.used[slot(direction)];
-        let graph = &self.refs[slot(direction)];
-        let mut pending: Vec<&String> = refs.iter().collect();
-        while let Some(name) = pending.pop() {
-            if !used.contains(name) {
-                pending.extend(graph.get(name).into_iter().flatten());
-                used.insert(name.clone());
-            }
-        }
-    }
-
     /// Fills `used` with what the roots met so far reach, once the components' references
     /// are known; from then on [`Builder::compile`] keeps it up to date.
     pub(crate) fn close_used(&mut self) {
-        let roots = std::mem::take(&mut self.roots);
-        for root in &roots {
-            self.mark_used(root.direction, &root.refs);
+        for root in &self.roots {
+            let direction = slot(root.direction);
+            compile::reach(&self.refs[direction], &root.refs, &mut self.used[direction]);
         }
-        self.roots = roots;
         self.used_closed = true;
     }
 
@@ -599,7 +584,8 @@ impl<'d> Builder<'d> {
             .map_err(|(at, message)| self.error(&at, &message))?;
 
         if self.used_closed {
-            self.mark_used(direction, &refs);
+            let direction = slot(direction);
+            compile::reach(&self.refs[direction], &refs, &mut self.used[direction]);
         }
         self.roots.push(Root {
             schema: converted,
